@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import type { IClientPublishOptions, MqttClient } from 'mqtt';
+import type { WireError } from '../errors/error-codes.js';
+import {
+  BrokerUnavailableError,
+  NoResponderError,
+  RemoteError,
+  RequestTimeoutError,
+  TransportError,
+} from '../errors/transport.errors.js';
+import { isReplyEnvelope, type ReplyEnvelope, type RequestEnvelope } from './envelope.js';
+import { openMqttConnection, type MqttConnectionOptions } from './mqtt-connection.js';
+import { PresenceRegistry } from './presence.registry.js';
+import { parsePresenceTopic, resourceOfRequest, Topics } from './topics.js';
+
+export interface MqttClientProxyOptions extends MqttConnectionOptions {
+  /** Deadline of a request when the caller gives none. */
+  requestTimeoutMs: number;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  /** Trace id that travels to the server's logs. */
+  requestId?: string;
+  qos?: 0 | 1;
+}
+
+/** One operator's answer to a broadcast request. */
+export interface OperatorReply<T> {
+  operatorId: string;
+  instanceId: string;
+  elapsedMs: number;
+  data?: T;
+  error?: WireError;
+}
+
+/** Everything a broadcast request gathered by its deadline. */
+export interface ScatterResult<T> {
+  replies: OperatorReply<T>[];
+  /** Live when the request left, no answer by the deadline. */
+  timedOut: string[];
+  /** Known operators with no server online (before or during the request). */
+  offline: string[];
+}
+
+export type MqttClientStatus = 'connected' | 'disconnected' | 'reconnecting';
+
+interface PendingRequest {
+  accept(reply: ReplyEnvelope): void;
+  fail(error: TransportError): void;
+  operatorGone?(operatorId: string): void;
+}
+
+/**
+ * Gateway side of the MQTT transport.
+ *
+ * Unlike the stock MQTT client it holds ONE reply subscription for its whole life
+ * (`client/+/response/<clientId>`), so no reply is lost to subscribe/unsubscribe churn and
+ * nobody else's replies reach it; it gathers the answers of every live operator for a
+ * broadcast; and every request ends by its deadline, at once when the broker is unreachable.
+ */
+export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttClientStatus> {
+  readonly presence = new PresenceRegistry();
+  private readonly logger = new Logger(MqttClientProxy.name);
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly prefix: string;
+  private mqtt?: MqttClient;
+  private firstConnection?: Promise<void>;
+  private outageLogged = false;
+
+  constructor(private readonly options: MqttClientProxyOptions) {
+    super();
+    this.prefix = options.topicPrefix;
+    this.presence.onChange((operatorId, live) => {
+      if (live) return;
+      for (const request of this.pending.values()) request.operatorGone?.(operatorId);
+    });
+  }
+
+  get clientId(): string {
+    return this.options.clientId;
+  }
+
+  get isConnected(): boolean {
+    return this.mqtt?.connected ?? false;
+  }
+
+  /** Number of requests waiting for their replies. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves when connected; rejects at once while the broker is unreachable. */
+  connect(): Promise<void> {
+    this.open();
+    return this.isConnected ? Promise.resolve() : Promise.reject(new BrokerUnavailableError());
+  }
+
+  /** Starts connecting and waits at most `timeoutMs` for the first connection; never rejects. */
+  async waitForConnection(timeoutMs: number): Promise<boolean> {
+    this.open();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.firstConnection, timeout]);
+    clearTimeout(timer);
+    return this.isConnected;
+  }
+
+  async close(): Promise<void> {
+    const client = this.mqtt;
+    this.mqtt = undefined;
+    this.firstConnection = undefined;
+    this.failAll(new BrokerUnavailableError('The gateway is shutting down'));
+    if (client) await client.endAsync();
+  }
+
+  unwrap<T = MqttClient>(): T {
+    if (!this.mqtt) throw new Error('The MQTT client is not connected yet');
+    return this.mqtt as T;
+  }
+
+  override on(event: string, callback: (...args: unknown[]) => void): void {
+    this.open();
+    this.mqtt!.on(event as 'connect', callback);
+  }
+
+  /** Sends a request to one responder (an operator-addressed topic) and resolves with its data. */
+  request<T>(topic: string, data: unknown, options: RequestOptions = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.dispatch(topic, data, options, (settle) => ({
+        accept: (reply) =>
+          settle(() => (reply.error ? reject(new RemoteError(reply.error)) : resolve(reply.data as T))),
+        fail: (error) => settle(() => reject(error)),
+      }));
+    });
+  }
+
+  /**
+   * Publishes ONE request on a broadcast topic and gathers the answer of every live operator,
+   * until all have answered or the deadline passes, whichever comes first.
+   */
+  scatter<T>(topic: string, data: unknown, options: RequestOptions = {}): Promise<ScatterResult<T>> {
+    const expected = new Set(this.presence.liveOperators());
+    const offline = new Set(this.presence.offlineOperators());
+    if (expected.size === 0 && this.isConnected) {
+      return Promise.reject(new NoResponderError('No operator is online'));
+    }
+    return new Promise<ScatterResult<T>>((resolve, reject) => {
+      const started = performance.now();
+      const replies = new Map<string, OperatorReply<T>>();
+      this.dispatch(topic, data, options, (settle) => {
+        const finish = () =>
+          settle(() =>
+            resolve({
+              replies: [...replies.values()],
+              timedOut: [...expected].filter((operatorId) => !replies.has(operatorId)),
+              offline: [...offline],
+            }),
+          );
+        const finishWhenComplete = () => {
+          if (expected.size === 0 || [...expected].every((operatorId) => replies.has(operatorId))) finish();
+        };
+        return {
+          accept: (reply) => {
+            // Without shared subscriptions every replica answers: the first one counts.
+            if (replies.has(reply.operator_id)) return;
+            replies.set(reply.operator_id, {
+              operatorId: reply.operator_id,
+              instanceId: reply.instance_id,
+              elapsedMs: Math.round((performance.now() - started) * 10) / 10,
+              data: reply.data as T | undefined,
+              error: reply.error,
+            });
+            offline.delete(reply.operator_id);
+            finishWhenComplete();
+          },
+          fail: (error) => (error instanceof RequestTimeoutError ? finish() : settle(() => reject(error))),
+          operatorGone: (operatorId) => {
+            if (!expected.has(operatorId) || replies.has(operatorId)) return;
+            expected.delete(operatorId);
+            offline.add(operatorId);
+            finishWhenComplete();
+          },
+        };
+      });
+    });
+  }
+
+  /** Nest's `send()` path: a request with the default deadline. */
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const topic = this.normalizePattern(packet.pattern);
+    const id = this.dispatch(topic, packet.data, {}, (settle) => ({
+      accept: (reply) =>
+        settle(() =>
+          callback(
+            reply.error
+              ? { err: new RemoteError(reply.error), isDisposed: true }
+              : { response: reply.data, isDisposed: true },
+          ),
+        ),
+      fail: (error) => settle(() => callback({ err: error, isDisposed: true })),
+    }));
+    return () => this.pending.delete(id);
+  }
+
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    await this.connect();
+    await this.mqtt!.publishAsync(this.prefix + this.normalizePattern(packet.pattern), JSON.stringify(packet.data));
+    return undefined as T;
+  }
+
+  /**
+   * Registers a pending request, publishes its envelope and arms its deadline. `makeHandlers`
+   * receives `settle`, which runs a completion exactly once and releases the request.
+   */
+  private dispatch(
+    topic: string,
+    data: unknown,
+    options: RequestOptions,
+    makeHandlers: (settle: (complete: () => void) => void) => PendingRequest,
+  ): string {
+    const id = randomUUID();
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (complete: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      this.pending.delete(id);
+      complete();
+    };
+    const handlers = makeHandlers(settle);
+    const client = this.mqtt;
+    if (!client?.connected) {
+      this.open();
+      handlers.fail(new BrokerUnavailableError());
+      return id;
+    }
+    const resource = resourceOfRequest(topic);
+    if (!resource) throw new Error(`Not a request topic: ${topic}`);
+
+    this.pending.set(id, handlers);
+    timer = setTimeout(() => handlers.fail(new RequestTimeoutError(timeoutMs)), timeoutMs);
+    const envelope: RequestEnvelope = {
+      id,
+      reply_to: Topics.response(resource, this.options.clientId),
+      request_id: options.requestId,
+      expires_at: Date.now() + timeoutMs,
+      data,
+    };
+    const publishOptions: IClientPublishOptions = { qos: options.qos ?? 0 };
+    if (this.options.protocolVersion === 5) {
+      publishOptions.properties = { messageExpiryInterval: Math.max(1, Math.ceil(timeoutMs / 1000)) };
+    }
+    client.publish(this.prefix + topic, JSON.stringify(envelope), publishOptions, (err) => {
+      if (err) handlers.fail(new BrokerUnavailableError(`Publish failed: ${err.message}`));
+    });
+    return id;
+  }
+
+  private open(): void {
+    if (this.mqtt) return;
+    const client = openMqttConnection(this.options, { resubscribe: false });
+    this.mqtt = client;
+    this.firstConnection = new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    const subscriptions = [this.prefix + Topics.responseFilter(this.options.clientId), this.prefix + Topics.presenceFilter];
+
+    client.on('connect', () => {
+      this.outageLogged = false;
+      this._status$.next('connected');
+      this.logger.log(`Connected to ${this.options.url} as ${this.options.clientId}`);
+      client.subscribe(subscriptions, { qos: 1 }, (err, granted) => {
+        const refused = granted?.filter((grant) => grant.qos > 2).map((grant) => grant.topic) ?? [];
+        if (err || refused.length > 0) {
+          this.logger.error(`Subscription refused (${err?.message ?? refused.join(', ')}): replies cannot arrive`);
+        }
+      });
+    });
+    client.on('close', () => {
+      if (this.mqtt !== client) return;
+      this._status$.next('disconnected');
+      this.presence.clearInstances();
+      this.failAll(new BrokerUnavailableError('Connection to the message broker lost'));
+    });
+    client.on('reconnect', () => this._status$.next('reconnecting'));
+    client.on('error', (err) => {
+      if (this.outageLogged) return;
+      this.outageLogged = true;
+      this.logger.warn(`MQTT connection to ${this.options.url} failed: ${err.message}; retrying`);
+    });
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    if (!topic.startsWith(this.prefix)) return;
+    const presence = parsePresenceTopic(topic.slice(this.prefix.length));
+    if (presence) {
+      this.presence.update(presence.operatorId, presence.instanceId, payload);
+      return;
+    }
+    let reply: unknown;
+    try {
+      reply = JSON.parse(payload.toString());
+    } catch {
+      this.logger.warn(`Dropped a reply that is not JSON on ${topic}`);
+      return;
+    }
+    if (!isReplyEnvelope(reply)) {
+      this.logger.warn(`Dropped a malformed reply on ${topic}`);
+      return;
+    }
+    // Unknown ids are late replies to requests that already timed out.
+    this.pending.get(reply.id)?.accept(reply);
+  }
+
+  private failAll(error: TransportError): void {
+    for (const request of [...this.pending.values()]) request.fail(error);
+  }
+}

@@ -1,0 +1,66 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+/** Parses "true"/"false"/"1"/"0" from the raw environment (not the implicitly converted value, where "false" is true). */
+export const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const value = obj[key];
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  return value;
+};
+
+/** MQTT settings common to gateways and station servers. */
+export class MqttEnvironment {
+  /** Broker host name or IP. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:_-]+$/, { message: 'MQTT_BROKER must be a host name or IP address' })
+  MQTT_BROKER: string = 'localhost';
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  MQTT_PORT: number = 1883;
+
+  /** Base of the MQTT client id; a random suffix makes it unique per instance. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'MQTT_CLIENT_ID may hold only letters, digits, "_", "." and "-" (at most 40)' })
+  MQTT_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  MQTT_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  MQTT_PASSWORD?: string;
+
+  /** 5 (MQTT 5) or 4 (MQTT 3.1.1, e.g. the embedded broker). */
+  @IsIn([4, 5], { message: 'MQTT_PROTOCOL_VERSION must be 4 (MQTT 3.1.1) or 5 (MQTT 5)' })
+  MQTT_PROTOCOL_VERSION: 4 | 5 = 5;
+
+  /** Prefix of every topic, to run several isolated systems on one broker. Empty by default. */
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^$|^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\/$/, {
+    message: 'MQTT_TOPIC_PREFIX must be empty or end with "/" and hold no wildcards',
+  })
+  MQTT_TOPIC_PREFIX: string = '';
+
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  MQTT_RECONNECT_PERIOD_MS: number = 1000;
+
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  MQTT_CONNECT_TIMEOUT_MS: number = 5000;
+
+  /** Whether the broker supports `$share` (Mosquitto 2, EMQX, HiveMQ do; the embedded broker does not). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  MQTT_SHARED_SUBSCRIPTIONS: boolean = true;
+}

@@ -1,0 +1,166 @@
+import { Logger } from '@nestjs/common';
+import { BaseRpcContext, ServerMqtt, type MessageHandler, type WritePacket } from '@nestjs/microservices';
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import type { PresenceMessage } from '../dto/presence.dto.js';
+import { ErrorCode, type WireError } from '../errors/error-codes.js';
+import { isRequestEnvelope, type ReplyEnvelope, type RequestEnvelope } from './envelope.js';
+import { openMqttConnection, type MqttConnectionOptions } from './mqtt-connection.js';
+import { isResponseTopic, OPERATOR_PLACEHOLDER, Topics } from './topics.js';
+
+export interface MqttServerOptions extends MqttConnectionOptions {
+  operatorId: string;
+  operatorName: string;
+  /** Unique per replica; names its presence topic. */
+  instanceId: string;
+  /** Larger messages are dropped unread. */
+  maxPayloadBytes: number;
+}
+
+/** RPC context of a message: the topic (without prefix), the raw packet and, for requests, the envelope. */
+export class MqttRequestContext extends BaseRpcContext<[string, IPublishPacket, RequestEnvelope | undefined]> {
+  getTopic(): string {
+    return this.args[0];
+  }
+
+  getPacket(): IPublishPacket {
+    return this.args[1];
+  }
+
+  getEnvelope(): RequestEnvelope | undefined {
+    return this.args[2];
+  }
+
+  /** The end-to-end trace id of the request, when the requester gave one. */
+  getRequestId(): string | undefined {
+    return this.args[2]?.request_id;
+  }
+}
+
+/**
+ * Station-server side of the MQTT transport, used with @MessagePattern / @EventPattern.
+ *
+ * Replicas of one operator share each subscription (`$share/<operatorId>/...`) so a request is
+ * handled once per operator; replies go to the requester's own topic named in the envelope;
+ * anything malformed is logged and dropped or answered with an error reply, never thrown; the
+ * replica's presence is retained while it is online and cleared by its last will.
+ */
+export class MqttServer extends ServerMqtt {
+  private readonly log = new Logger(MqttServer.name);
+  private readonly prefix: string;
+  private readonly presenceTopic: string;
+  private routes: Array<[string, MessageHandler]> = [];
+
+  constructor(private readonly config: MqttServerOptions) {
+    super({ url: config.url });
+    this.prefix = config.topicPrefix;
+    this.presenceTopic = this.prefix + Topics.presence(config.operatorId, config.instanceId);
+  }
+
+  override async createMqttClient(): Promise<MqttClient> {
+    const client = openMqttConnection(this.config, {
+      will: { topic: this.presenceTopic, payload: Buffer.alloc(0), retain: true, qos: 1 },
+    });
+    const presence: PresenceMessage = {
+      operator_id: this.config.operatorId,
+      operator_name: this.config.operatorName,
+      instance_id: this.config.instanceId,
+      started_at: new Date().toISOString(),
+    };
+    // Announced on every (re)connection: a dropped connection fired the will and cleared it.
+    client.on('connect', () => {
+      this.log.log(`Connected to ${this.config.url} as ${this.config.clientId}`);
+      client.publish(this.presenceTopic, JSON.stringify(presence), { qos: 1, retain: true });
+    });
+    return client;
+  }
+
+  override bindEvents(client: MqttClient): void {
+    this.routes = [...this.messageHandlers].map(([pattern, handler]) => [this.resolvePattern(pattern), handler]);
+    client.on('message', (topic, payload, packet) => {
+      this.onMessage(client, topic, payload, packet).catch((err: unknown) => this.handleError(String(err)));
+    });
+    for (const [topic, handler] of this.routes) {
+      const filter = this.config.sharedSubscriptions
+        ? `$share/${this.config.operatorId}/${this.prefix}${topic}`
+        : this.prefix + topic;
+      client.subscribe(filter, { qos: handler.extras?.qos ?? 0 });
+    }
+  }
+
+  /** Clears this replica's presence before disconnecting, so gateways stop waiting for it. */
+  override async close(): Promise<void> {
+    const client = this.mqttClient;
+    if (!client) return;
+    if (client.connected) {
+      await client.publishAsync(this.presenceTopic, Buffer.alloc(0), { qos: 1, retain: true }).catch(() => undefined);
+    }
+    await client.endAsync();
+  }
+
+  override getHandlerByPattern(topic: string): MessageHandler | null {
+    for (const [pattern, handler] of this.routes) {
+      if (pattern === topic || this.matchMqttPattern(pattern, topic)) return handler;
+    }
+    return null;
+  }
+
+  private resolvePattern(pattern: string): string {
+    return pattern.replace(OPERATOR_PLACEHOLDER, this.config.operatorId);
+  }
+
+  private async onMessage(client: MqttClient, fullTopic: string, payload: Buffer, packet: IPublishPacket) {
+    if (!fullTopic.startsWith(this.prefix)) return;
+    const topic = fullTopic.slice(this.prefix.length);
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) return;
+    if (payload.length > this.config.maxPayloadBytes) {
+      this.log.warn(`Dropped a ${payload.length}-byte message on ${topic}: over the ${this.config.maxPayloadBytes}-byte limit`);
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString());
+    } catch {
+      this.log.warn(`Dropped a message on ${topic} that is not JSON`);
+      return;
+    }
+
+    if (handler.isEventHandler) {
+      return this.handleEvent(topic, { pattern: topic, data: body }, new MqttRequestContext([topic, packet, undefined]));
+    }
+    if (!isRequestEnvelope(body) || !isResponseTopic(body.reply_to)) {
+      this.log.warn(`Dropped a request on ${topic} without a valid id and reply_to`);
+      return;
+    }
+    if (body.expires_at !== undefined && body.expires_at < Date.now()) {
+      this.log.warn(`Dropped request ${body.id} on ${topic}: it expired before it could be handled`);
+      return;
+    }
+    const context = new MqttRequestContext([topic, packet, body]);
+    const respond = this.replyPublisher(client, body, packet.qos === 0 ? 0 : 1);
+    return this.handleRequest(context, async () => this.transformToObservable(await handler(body.data, context)), respond);
+  }
+
+  private replyPublisher(client: MqttClient, request: RequestEnvelope, qos: 0 | 1) {
+    const topic = this.prefix + request.reply_to;
+    return (packet: WritePacket) => {
+      const reply: ReplyEnvelope = {
+        id: request.id,
+        operator_id: this.config.operatorId,
+        instance_id: this.config.instanceId,
+      };
+      if (packet.err !== undefined && packet.err !== null) reply.error = toWireError(packet.err);
+      else reply.data = packet.response ?? null;
+      client.publish(topic, JSON.stringify(reply), { qos });
+    };
+  }
+}
+
+/** Normalizes what an RPC exception filter produced into the wire error shape. */
+export function toWireError(err: unknown): WireError {
+  if (typeof err === 'object' && err !== null) {
+    const { code, message, details } = err as Partial<WireError>;
+    if (typeof code === 'string' && typeof message === 'string') return { code, message, details };
+  }
+  return { code: ErrorCode.Internal, message: 'Internal server error' };
+}
