@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { RpcErrorFilter } from './common/rpc-error.filter.js';
+import { createRpcValidationPipe } from './common/rpc-validation.pipe.js';
+import { validateStationServerEnv } from './config/station-server.env.js';
+import { DatabaseModule } from './database/database.module.js';
+import { StationsModule } from './stations/stations.module.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateStationServerEnv }),
+    DatabaseModule,
+    StationsModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: createRpcValidationPipe },
+    { provide: APP_FILTER, useClass: RpcErrorFilter },
+  ],
+})
+export class AppModule {}

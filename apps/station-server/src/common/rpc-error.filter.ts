@@ -1,0 +1,39 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { ErrorCode, type WireError } from '@app/shared';
+import { throwError, type Observable } from 'rxjs';
+
+/**
+ * Turns whatever a handler threw into the wire error of the reply. Expected failures
+ * (RpcException carrying a WireError) pass as they are; anything else is logged here
+ * and leaves as a bare INTERNAL error, never with its message or stack.
+ */
+@Catch()
+export class RpcErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(RpcErrorFilter.name);
+
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    return throwError(() => this.toWireError(exception));
+  }
+
+  private toWireError(exception: unknown): WireError {
+    if (exception instanceof RpcException) {
+      const error = exception.getError();
+      if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) return error as WireError;
+      return { code: ErrorCode.Internal, message: String(error) };
+    }
+    if (isConnectionError(exception)) {
+      this.logger.error(`Database unavailable: ${(exception as Error).message}`);
+      return { code: ErrorCode.Unavailable, message: 'The operator database is unavailable' };
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { code: ErrorCode.Internal, message: 'Internal server error' };
+  }
+}
+
+/** Connection-level failures of the database (Drizzle keeps the driver's error in `cause`). */
+function isConnectionError(exception: unknown): boolean {
+  const codes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+  const error = exception as { code?: string; cause?: { code?: string } } | null;
+  return codes.has(error?.code ?? '') || codes.has(error?.cause?.code ?? '');
+}

@@ -1,0 +1,65 @@
+import { hostname } from 'node:os';
+import type { ConfigService } from '@nestjs/config';
+import { MqttEnvironment, connectionOptionsFromConfig, flattenValidationErrors, type MqttServerOptions } from '@app/shared';
+import { plainToInstance } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, validateSync } from 'class-validator';
+
+/** Environment of one station-server replica. Only this folder reads process.env. */
+export class StationServerEnvironment extends MqttEnvironment {
+  /** Operator this replica serves: OCPI country_code + party_id, e.g. BR-FSA. */
+  @Matches(/^[A-Z]{2}-[A-Z0-9]{3}$/, { message: 'OPERATOR_ID must look like BR-FSA (country code, "-", party id)' })
+  OPERATOR_ID!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  OPERATOR_NAME?: string;
+
+  /** PostgreSQL connection string; when unset, PGlite stores the data in DATA_DIR. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** PGlite data folder (default .data/<operator id>), or memory:// for a throwaway database. */
+  @IsOptional()
+  @IsString()
+  DATA_DIR?: string;
+
+  /** JSON array of OCPI Locations, imported when the database holds no station. */
+  @IsOptional()
+  @IsString()
+  STATIONS_FILE?: string;
+
+  /** MQTT messages larger than this are dropped unread. */
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
+  MQTT_MAX_PAYLOAD_BYTES: number = 256 * 1024;
+}
+
+/** ConfigModule's `validate`: the typed environment, or an error naming every bad variable. */
+export function validateStationServerEnv(raw: Record<string, unknown>): StationServerEnvironment {
+  const env = plainToInstance(StationServerEnvironment, stripEmpty(raw), { enableImplicitConversion: true });
+  const errors = flattenValidationErrors(validateSync(env, { whitelist: false }));
+  if (errors.length > 0) {
+    throw new Error(`Invalid configuration:\n${errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
+  }
+  return env;
+}
+
+export function mqttServerOptions(config: ConfigService<StationServerEnvironment, true>): MqttServerOptions {
+  const operatorId = config.get('OPERATOR_ID', { infer: true });
+  const connection = connectionOptionsFromConfig(config, `station-${operatorId.toLowerCase()}-${hostname()}`.slice(0, 40));
+  return {
+    ...connection,
+    operatorId,
+    operatorName: config.get('OPERATOR_NAME', { infer: true }) ?? operatorId,
+    instanceId: connection.clientId,
+    maxPayloadBytes: config.get('MQTT_MAX_PAYLOAD_BYTES', { infer: true }),
+  };
+}
+
+/** `FOO=` in a compose file means "not set", not "empty string". */
+function stripEmpty(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== '' || key === 'MQTT_TOPIC_PREFIX'));
+}

@@ -1,0 +1,68 @@
+import type { BusinessDetailsDto, Capability, ConnectorFormat, ConnectorType, EvseStatus, Facility, HoursDto, ParkingType, PowerType } from '@app/shared';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** OCPI Location ("posto"). Coordinates are numbers here, for distance queries; strings on the wire. */
+export const locations = pgTable(
+  'locations',
+  {
+    id: text('id').primaryKey(),
+    countryCode: text('country_code').notNull(),
+    partyId: text('party_id').notNull(),
+    publish: boolean('publish').notNull(),
+    name: text('name'),
+    address: text('address').notNull(),
+    city: text('city').notNull(),
+    postalCode: text('postal_code'),
+    state: text('state'),
+    country: text('country').notNull(),
+    latitude: doublePrecision('latitude').notNull(),
+    longitude: doublePrecision('longitude').notNull(),
+    parkingType: text('parking_type').$type<ParkingType>(),
+    operator: jsonb('operator').$type<BusinessDetailsDto>(),
+    facilities: jsonb('facilities').$type<Facility[]>(),
+    timeZone: text('time_zone').notNull(),
+    openingTimes: jsonb('opening_times').$type<HoursDto>(),
+    lastUpdated: timestamp('last_updated', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('locations_coordinates_idx').on(t.latitude, t.longitude)],
+);
+
+/** OCPI EVSE: one car at a time; carries the status. */
+export const evses = pgTable(
+  'evses',
+  {
+    uid: text('uid').primaryKey(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id, { onDelete: 'cascade' }),
+    /** Order within the location, as imported. */
+    position: integer('position').notNull(),
+    evseId: text('evse_id'),
+    status: text('status').$type<EvseStatus>().notNull(),
+    capabilities: jsonb('capabilities').$type<Capability[]>(),
+    floorLevel: text('floor_level'),
+    physicalReference: text('physical_reference'),
+    lastUpdated: timestamp('last_updated', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('evses_location_idx').on(t.locationId)],
+);
+
+/** OCPI Connector, unique by id within its EVSE. */
+export const connectors = pgTable(
+  'connectors',
+  {
+    evseUid: text('evse_uid')
+      .notNull()
+      .references(() => evses.uid, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    position: integer('position').notNull(),
+    standard: text('standard').$type<ConnectorType>().notNull(),
+    format: text('format').$type<ConnectorFormat>().notNull(),
+    powerType: text('power_type').$type<PowerType>().notNull(),
+    maxVoltage: integer('max_voltage').notNull(),
+    maxAmperage: integer('max_amperage').notNull(),
+    maxElectricPower: integer('max_electric_power'),
+    lastUpdated: timestamp('last_updated', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.evseUid, t.id] })],
+);

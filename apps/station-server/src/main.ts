@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { MqttServer } from '@app/shared';
+import { AppModule } from './app.module.js';
+import { mqttServerOptions, type StationServerEnvironment } from './config/station-server.env.js';
+
+/** One process is one replica of one operator's station server. */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { abortOnError: false });
+  const config = app.get<ConfigService<StationServerEnvironment, true>>(ConfigService);
+  const options = mqttServerOptions(config);
+  app.connectMicroservice({ strategy: new MqttServer(options) });
+  app.enableShutdownHooks();
+  // Migrations and the dataset import run in init, before any request is taken.
+  await app.init();
+  await app.startAllMicroservices();
+  new Logger('Bootstrap').log(`Station server of ${options.operatorId} online as ${options.instanceId}`);
+}
+
+bootstrap().catch((err: unknown) => {
+  new Logger('Bootstrap').error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
