@@ -1,0 +1,38 @@
+import { hostname } from 'node:os';
+import type { ConfigService } from '@nestjs/config';
+import { connectionOptionsFromConfig, flattenValidationErrors, MqttEnvironment, type MqttClientProxyOptions } from '@app/shared';
+import { plainToInstance } from 'class-transformer';
+import { IsInt, Max, Min, validateSync } from 'class-validator';
+
+/** Environment of one gateway instance. Only this folder reads process.env. */
+export class ClientGatewayEnvironment extends MqttEnvironment {
+  /** HTTP port. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 8001;
+
+  /** Deadline of every request over MQTT, in milliseconds. */
+  @IsInt()
+  @Min(50)
+  @Max(120_000)
+  REQUEST_TIMEOUT_MS: number = 3000;
+}
+
+/** ConfigModule's `validate`: the typed environment, or an error naming every bad variable. */
+export function validateClientGatewayEnv(raw: Record<string, unknown>): ClientGatewayEnvironment {
+  const present = Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== '' || key === 'MQTT_TOPIC_PREFIX'));
+  const env = plainToInstance(ClientGatewayEnvironment, present, { enableImplicitConversion: true });
+  const errors = flattenValidationErrors(validateSync(env));
+  if (errors.length > 0) {
+    throw new Error(`Invalid configuration:\n${errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
+  }
+  return env;
+}
+
+export function mqttClientOptions(config: ConfigService<ClientGatewayEnvironment, true>): MqttClientProxyOptions {
+  return {
+    ...connectionOptionsFromConfig(config, `gateway-${hostname()}`.slice(0, 40)),
+    requestTimeoutMs: config.get('REQUEST_TIMEOUT_MS', { infer: true }),
+  };
+}

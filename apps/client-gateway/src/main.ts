@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { MqttClientProxy } from '@app/shared';
+import { AppModule } from './app.module.js';
+import type { ClientGatewayEnvironment } from './config/client-gateway.env.js';
+import { setupSwagger } from './swagger.js';
+import { STATIONS_CLIENT } from './transport/transport.constants.js';
+
+/** A caller's X-Request-ID is kept when it is a plain token; otherwise a new one is made. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+async function bootstrap(): Promise<void> {
+  const adapter = new FastifyAdapter({
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  adapter.getInstance().addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { abortOnError: false });
+  const config = app.get<ConfigService<ClientGatewayEnvironment, true>>(ConfigService);
+  setupSwagger(app, app.get<MqttClientProxy>(STATIONS_CLIENT).clientId);
+  app.enableShutdownHooks();
+  const port = config.get('PORT', { infer: true });
+  await app.listen(port, '0.0.0.0');
+  new Logger('Bootstrap').log(`Client gateway on http://localhost:${port} (docs at /docs)`);
+}
+
+bootstrap().catch((err: unknown) => {
+  new Logger('Bootstrap').error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+/** Query of `GET /postos`: no filters yet, every station of every live operator. */
+export class SearchStationsQueryDto {}

@@ -1,0 +1,41 @@
+import {
+  BadGatewayException,
+  BadRequestException,
+  ConflictException,
+  GatewayTimeoutException,
+  HttpException,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import {
+  BrokerUnavailableError,
+  ErrorCode,
+  NoResponderError,
+  RemoteError,
+  RequestTimeoutError,
+  type WireError,
+} from '@app/shared';
+
+/** The one place where a failed request over MQTT becomes an HTTP status. */
+export function toHttpException(error: unknown): unknown {
+  if (error instanceof BrokerUnavailableError) return new ServiceUnavailableException(error.message);
+  if (error instanceof NoResponderError) return new ServiceUnavailableException(error.message);
+  if (error instanceof RequestTimeoutError) return new GatewayTimeoutException(error.message);
+  if (error instanceof RemoteError) return fromWireError(error.error);
+  return error;
+}
+
+export function fromWireError(error: WireError): HttpException {
+  switch (error.code) {
+    case ErrorCode.InvalidPayload:
+      return new BadRequestException(error.message);
+    case ErrorCode.NotFound:
+      return new NotFoundException(error.message);
+    case ErrorCode.Conflict:
+      return new ConflictException({ message: error.message, details: error.details });
+    case ErrorCode.Unavailable:
+      return new ServiceUnavailableException(error.message);
+    default:
+      return new BadGatewayException('The station server failed to answer');
+  }
+}
