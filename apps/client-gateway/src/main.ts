@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { MqttClientProxy } from '@app/shared';
+import { logLevelsUpTo, type MqttClientProxy } from '@app/shared';
 import { AppModule } from './app.module.js';
 import type { ClientGatewayEnvironment } from './config/client-gateway.env.js';
 import { setupSwagger } from './swagger.js';
@@ -24,8 +24,9 @@ async function bootstrap(): Promise<void> {
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { abortOnError: false, bufferLogs: true });
   const config = app.get<ConfigService<ClientGatewayEnvironment, true>>(ConfigService);
+  app.useLogger(logLevelsUpTo(config.get('LOG_LEVEL', { infer: true })));
   setupSwagger(app, app.get<MqttClientProxy>(STATIONS_CLIENT).clientId);
   app.enableShutdownHooks();
   const port = config.get('PORT', { infer: true });

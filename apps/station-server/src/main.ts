@@ -3,16 +3,18 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { MqttServer } from '@app/shared';
+import { logLevelsUpTo, MqttServer } from '@app/shared';
 import { AppModule } from './app.module.js';
 import { mqttServerOptions, type StationServerEnvironment } from './config/station-server.env.js';
 
 /** One process is one replica of one operator's station server. */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { abortOnError: false, bufferLogs: true });
   const config = app.get<ConfigService<StationServerEnvironment, true>>(ConfigService);
+  app.useLogger(logLevelsUpTo(config.get('LOG_LEVEL', { infer: true })));
   const options = mqttServerOptions(config);
-  app.connectMicroservice({ strategy: new MqttServer(options) });
+  // The microservice takes the app's global pipe and filter (APP_PIPE, APP_FILTER).
+  app.connectMicroservice({ strategy: new MqttServer(options) }, { inheritAppConfig: true });
   app.enableShutdownHooks();
   // Migrations and the dataset import run in init, before any request is taken.
   await app.init();

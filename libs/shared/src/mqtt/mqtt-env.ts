@@ -1,3 +1,4 @@
+import type { LogLevel } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
@@ -11,8 +12,20 @@ export const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: str
   return value;
 };
 
-/** MQTT settings common to gateways and station servers. */
+/** Nest's log levels, most severe first. */
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** The levels logged when `level` is the most detailed one wanted. */
+export function logLevelsUpTo(level: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+/** Settings common to gateways and station servers: logging and the MQTT connection. */
 export class MqttEnvironment {
+  /** Most detailed level logged: error, warn, log, debug or verbose. */
+  @IsIn(LOG_LEVELS.slice(1), { message: 'LOG_LEVEL must be one of error, warn, log, debug, verbose' })
+  LOG_LEVEL: LogLevel = 'log';
+
   /** Broker host name or IP. */
   @IsString()
   @Matches(/^[A-Za-z0-9.:_-]+$/, { message: 'MQTT_BROKER must be a host name or IP address' })
