@@ -287,7 +287,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
     });
     client.on('reconnect', () => this._status$.next('reconnecting'));
     client.on('error', (err) => {
-      if (this.outageLogged) return;
+      if (this.outageLogged || this.mqtt !== client) return;
       this.outageLogged = true;
       this.logger.warn(`MQTT connection to ${this.options.url} failed: ${err.message}; retrying`);
     });
