@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { RpcErrorFilter } from './common/rpc-error.filter.js';
-import { createRpcValidationPipe } from './common/rpc-validation.pipe.js';
+import { RpcValidationPipe } from './common/rpc-validation.pipe.js';
 import { validateStationServerEnv } from './config/station-server.env.js';
 import { DatabaseModule } from './database/database.module.js';
 import { StationsModule } from './stations/stations.module.js';
@@ -14,7 +14,7 @@ import { StationsModule } from './stations/stations.module.js';
     StationsModule,
   ],
   providers: [
-    { provide: APP_PIPE, useFactory: createRpcValidationPipe },
+    { provide: APP_PIPE, useClass: RpcValidationPipe },
     { provide: APP_FILTER, useClass: RpcErrorFilter },
   ],
 })
