@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// Starts the whole system on one machine with nothing but Node and npm: an embedded MQTT broker
+// (unless MQTT_BROKER is set), a station server for each demo operator with its own PGlite folder,
+// and two client gateways on 8001 and 8002. Ctrl-C stops everything it started.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedBroker } from './embedded-broker.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const GATEWAY_PORTS = [8001, 8002];
+const DATA_FOLDER = join(root, 'apps', 'station-server', 'data');
+const MAINS = {
+  'station-server': join(root, 'dist', 'apps', 'station-server', 'main.js'),
+  'client-gateway': join(root, 'dist', 'apps', 'client-gateway', 'main.js'),
+};
+const children = [];
+let broker;
+let stopping = false;
+
+function say(line) {
+  process.stdout.write(`[start] ${line}\n`);
+}
+
+/** Newest modification time of the files below `dir`. */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+function buildIfNeeded() {
+  const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')));
+  for (const [app, main] of Object.entries(MAINS)) {
+    if (existsSync(main) && statSync(main).mtimeMs >= sources) continue;
+    say(`building ${app}...`);
+    const result = spawnSync(process.execPath, [join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build', app], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) throw new Error(`building ${app} failed`);
+  }
+}
+
+/** Demo operators: one per dataset file, named after the file (br-fsa.json -> BR-FSA). */
+function demoOperators() {
+  return readdirSync(DATA_FOLDER)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const [first] = JSON.parse(readFileSync(join(DATA_FOLDER, file), 'utf8'));
+      return { id: file.replace(/\.json$/, '').toUpperCase(), name: first?.operator?.name, file: join(DATA_FOLDER, file) };
+    });
+}
+
+function start(name, app, env) {
+  const child = spawn(process.execPath, [MAINS[app]], {
+    cwd: root,
+    env: { ...process.env, ...env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const record = { name, child, ready: undefined };
+  record.ready = new Promise((resolve, reject) => {
+    const onLine = (line) => {
+      process.stdout.write(`[${name}] ${line}\n`);
+      if (/online as|Client gateway on/.test(line)) resolve();
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream.on('data', (chunk) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop();
+        lines.forEach(onLine);
+      });
+    }
+    child.on('exit', (code, signal) => {
+      reject(new Error(`${name} exited (${signal ?? code}) while starting`));
+      if (!stopping) {
+        say(`${name} exited (${signal ?? code}); stopping everything`);
+        void stopAll(1);
+      }
+    });
+  });
+  children.push(record);
+  return record;
+}
+
+async function stopAll(exitCode) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping...');
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await broker?.close();
+  say('stopped');
+  process.exit(exitCode);
+}
+
+async function main() {
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  buildIfNeeded();
+
+  let mqttEnv;
+  if (process.env.MQTT_BROKER) {
+    mqttEnv = { MQTT_BROKER: process.env.MQTT_BROKER, MQTT_PORT: process.env.MQTT_PORT ?? '1883' };
+    say(`using the MQTT broker at ${mqttEnv.MQTT_BROKER}:${mqttEnv.MQTT_PORT}`);
+  } else {
+    broker = await startEmbeddedBroker(1883, true);
+    // The embedded broker speaks MQTT 3.1.1 only and has no shared subscriptions.
+    mqttEnv = { MQTT_BROKER: '127.0.0.1', MQTT_PORT: String(broker.port), MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_SUBSCRIPTIONS: 'false' };
+    say(`embedded MQTT broker on 127.0.0.1:${broker.port}${broker.port === 1883 ? '' : ' (1883 is taken)'}`);
+  }
+
+  const operators = demoOperators();
+  say(`starting station servers for ${operators.map((o) => o.id).join(', ')} (first start creates their databases in .data/)`);
+  const servers = operators.map((operator) =>
+    start(operator.id, 'station-server', {
+      ...mqttEnv,
+      OPERATOR_ID: operator.id,
+      ...(operator.name ? { OPERATOR_NAME: operator.name } : {}),
+      STATIONS_FILE: operator.file,
+      DATA_DIR: join(root, '.data', operator.id.toLowerCase()),
+      DATABASE_URL: '',
+    }),
+  );
+  const gateways = GATEWAY_PORTS.map((port, i) =>
+    start(`gateway-${port}`, 'client-gateway', { ...mqttEnv, PORT: String(port), MQTT_CLIENT_ID: `cliente${i + 1}` }),
+  );
+  await Promise.all([...servers, ...gateways].map((record) => record.ready));
+
+  say('ready:');
+  for (const port of GATEWAY_PORTS) {
+    say(`  http://localhost:${port}/postos   stations of every operator`);
+    say(`  http://localhost:${port}/docs     Swagger UI`);
+  }
+  say('press Ctrl-C to stop');
+}
+
+main().catch(async (err) => {
+  say(err.message);
+  await stopAll(1);
+});
