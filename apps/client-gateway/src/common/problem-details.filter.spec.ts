@@ -147,7 +147,7 @@ describe('ProblemDetailsFilter', () => {
     expect(sent).not.toContain('ECONNREFUSED');
     expect(sent).not.toContain('hunter2');
     expect(logError).toHaveBeenCalledTimes(1);
-    expect(String(logError.mock.calls[0]![0])).toContain('ECONNREFUSED');
+    expect(String(logError.mock.calls[0][0])).toContain('ECONNREFUSED');
   });
 
   it('answers a thrown non-Error value with a bare 500', () => {
@@ -171,7 +171,7 @@ describe('ProblemDetailsFilter', () => {
     expect(reply.statusCode).toBe(503);
     expect(reply.body).toMatchObject({ title: 'Service Unavailable', detail: 'No operator is online' });
     expect(logWarn).toHaveBeenCalledTimes(1);
-    expect(String(logWarn.mock.calls[0]![0])).toContain('r-1');
+    expect(String(logWarn.mock.calls[0][0])).toContain('r-1');
   });
 
   it('names an unusual status with a generic title', () => {

@@ -41,7 +41,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     const errors = typeof body === 'object' ? (body as { errors?: unknown }).errors : undefined;
     if (Array.isArray(errors)) problem.errors = errors;
-    if (status === HttpStatus.INTERNAL_SERVER_ERROR) problem.detail = 'An unexpected error occurred';
+    if (status === Number(HttpStatus.INTERNAL_SERVER_ERROR)) problem.detail = 'An unexpected error occurred';
     return problem;
   }
 }

@@ -26,7 +26,7 @@ export function toHttpException(error: unknown): unknown {
 }
 
 export function fromWireError(error: WireError): HttpException {
-  switch (error.code) {
+  switch (error.code as ErrorCode) {
     case ErrorCode.InvalidPayload:
       return new BadRequestException(error.message);
     case ErrorCode.NotFound:

@@ -20,7 +20,7 @@ export class RpcErrorFilter implements ExceptionFilter {
     if (exception instanceof RpcException) {
       const error = exception.getError();
       if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) return error as WireError;
-      return { code: ErrorCode.Internal, message: String(error) };
+      return { code: ErrorCode.Internal, message: typeof error === 'string' ? error : 'Internal server error' };
     }
     if (isConnectionError(exception)) {
       this.logger.error(`Database unavailable: ${(exception as Error).message}`);

@@ -76,7 +76,7 @@ describe('validateStationDataset', () => {
   it('returns LocationDto instances and drops fields it does not store', () => {
     const [s] = validateStationDataset([{ ...station('FSA-001'), unknown_field: 'x' }], 'BR-FSA', 'test.json');
     expect(s).toBeInstanceOf(LocationDto);
-    expect(s!.id).toBe('FSA-001');
+    expect(s.id).toBe('FSA-001');
     expect(s).not.toHaveProperty('unknown_field');
   });
 
@@ -86,7 +86,7 @@ describe('validateStationDataset', () => {
 
   it('names the record and the field of a validation error', () => {
     const bad = station('FSA-003');
-    bad.evses[0]!.connectors[0]!.standard = 'NOT_A_PLUG';
+    bad.evses[0].connectors[0].standard = 'NOT_A_PLUG';
     const message = datasetError(() => validateStationDataset([station('FSA-001'), station('FSA-002'), bad], 'BR-FSA', 'test.json'));
 
     expect(message).toContain('test.json');

@@ -153,7 +153,7 @@ function toLocationDto(row: LocationRow, evseRows: EvseRow[], connectorsByEvse: 
     time_zone: row.timeZone,
     opening_times: row.openingTimes,
     last_updated: row.lastUpdated.toISOString(),
-  }) as LocationDto;
+  });
 }
 
 /** OCPI omits optional fields that have no value. */

@@ -190,7 +190,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
 
   /** Nest's `send()` path: a request with the default deadline. */
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const topic = this.normalizePattern(packet.pattern);
+    const topic = this.normalizePattern(packet.pattern as string);
     const id = this.dispatch(topic, packet.data, {}, (settle) => ({
       accept: (reply) =>
         settle(() =>
@@ -207,7 +207,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
     await this.connect();
-    await this.mqtt!.publishAsync(this.prefix + this.normalizePattern(packet.pattern), JSON.stringify(packet.data));
+    await this.mqtt!.publishAsync(this.prefix + this.normalizePattern(packet.pattern as string), JSON.stringify(packet.data));
     return undefined as T;
   }
 
@@ -223,12 +223,11 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
   ): string {
     const id = randomUUID();
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
+    const state: { settled: boolean; timer?: NodeJS.Timeout } = { settled: false };
     const settle = (complete: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
+      if (state.settled) return;
+      state.settled = true;
+      clearTimeout(state.timer);
       this.pending.delete(id);
       complete();
     };
@@ -243,7 +242,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
     if (!resource) throw new Error(`Not a request topic: ${topic}`);
 
     this.pending.set(id, handlers);
-    timer = setTimeout(() => handlers.fail(new RequestTimeoutError(timeoutMs)), timeoutMs);
+    state.timer = setTimeout(() => handlers.fail(new RequestTimeoutError(timeoutMs)), timeoutMs);
     const envelope: RequestEnvelope = {
       id,
       reply_to: Topics.response(resource, this.options.clientId),

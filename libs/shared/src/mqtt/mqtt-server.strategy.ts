@@ -56,7 +56,7 @@ export class MqttServer extends ServerMqtt {
     this.presenceTopic = this.prefix + Topics.presence(config.operatorId, config.instanceId);
   }
 
-  override async createMqttClient(): Promise<MqttClient> {
+  override createMqttClient(): Promise<MqttClient> {
     const client = openMqttConnection(this.config, {
       will: { topic: this.presenceTopic, payload: Buffer.alloc(0), retain: true, qos: 1 },
     });
@@ -71,7 +71,7 @@ export class MqttServer extends ServerMqtt {
       this.log.log(`Connected to ${this.config.url} as ${this.config.clientId}`);
       client.publish(this.presenceTopic, JSON.stringify(presence), { qos: 1, retain: true });
     });
-    return client;
+    return Promise.resolve(client);
   }
 
   override bindEvents(client: MqttClient): void {
@@ -83,13 +83,15 @@ export class MqttServer extends ServerMqtt {
       const filter = this.config.sharedSubscriptions
         ? `$share/${this.config.operatorId}/${this.prefix}${topic}`
         : this.prefix + topic;
-      client.subscribe(filter, { qos: handler.extras?.qos ?? 0 });
+      client.subscribe(filter, { qos: (handler.extras?.qos as 0 | 1 | undefined) ?? 0 });
     }
   }
 
   /** Clears this replica's presence before disconnecting, so gateways stop waiting for it. */
+  // Nest awaits close() on shutdown, though the base class declares it void.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   override async close(): Promise<void> {
-    const client = this.mqttClient;
+    const client = this.mqttClient as MqttClient | undefined;
     if (!client) return;
     if (client.connected) {
       await client.publishAsync(this.presenceTopic, Buffer.alloc(0), { qos: 1, retain: true }).catch(() => undefined);
@@ -126,7 +128,8 @@ export class MqttServer extends ServerMqtt {
     }
 
     if (handler.isEventHandler) {
-      return this.handleEvent(topic, { pattern: topic, data: body }, new MqttRequestContext([topic, packet, undefined]));
+      await this.handleEvent(topic, { pattern: topic, data: body }, new MqttRequestContext([topic, packet, undefined]));
+      return;
     }
     if (!isRequestEnvelope(body) || !isResponseTopic(body.reply_to)) {
       this.log.warn(`Dropped a request on ${topic} without a valid id and reply_to`);

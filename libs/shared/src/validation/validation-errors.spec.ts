@@ -54,14 +54,14 @@ describe('flattenValidationErrors', () => {
 
   it('names a nested field by its full path and starts the message with that path', () => {
     const plain = location();
-    plain.evses[0]!.connectors[1]!.standard = 'TESLA_ROADSTER';
+    plain.evses[0].connectors[1].standard = 'TESLA_ROADSTER';
 
     const errors = flattenValidationErrors(validate(plain));
 
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.field).toBe('evses[0].connectors[1].standard');
-    expect(errors[0]!.message.startsWith('evses[0].connectors[1].standard ')).toBe(true);
-    expect(errors[0]!.message).toContain('must be one of the following values: ');
+    expect(errors[0].field).toBe('evses[0].connectors[1].standard');
+    expect(errors[0].message.startsWith('evses[0].connectors[1].standard ')).toBe(true);
+    expect(errors[0].message).toContain('must be one of the following values: ');
   });
 
   it('names a field of a nested object with a dot', () => {
@@ -82,8 +82,8 @@ describe('flattenValidationErrors', () => {
 
   it('reports errors in several nested places at once', () => {
     const plain = location();
-    plain.evses[0]!.uid = '';
-    plain.evses[0]!.connectors[0]!.max_voltage = 0;
+    plain.evses[0].uid = '';
+    plain.evses[0].connectors[0].max_voltage = 0;
 
     const fields = flattenValidationErrors(validate(plain)).map((e) => e.field);
 
