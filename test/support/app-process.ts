@@ -18,8 +18,9 @@ export class AppProcess {
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    // 'close', not 'exit': by then everything the process wrote has been read.
     this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code, signal) => {
+      this.child.on('close', (code, signal) => {
         this.exitCode = code ?? (signal ? null : code);
         resolve(code);
       }),

@@ -56,8 +56,9 @@ describe('station server given malformed requests', () => {
     expect(reply.operator_id).toBe('BR-VDC');
     expect(reply.data!.stations.length).toBeGreaterThan(0);
     expect(server.running).toBe(true);
-    expect(server.log).toMatch(/over the \d+-byte limit/);
-    expect(server.log).toMatch(/not JSON/);
+    // Log lines travel through a pipe: wait for them rather than read what has arrived so far.
+    await expect(server.waitForLog(/over the \d+-byte limit/, 5000)).resolves.toBeUndefined();
+    await expect(server.waitForLog(/not JSON/, 5000)).resolves.toBeUndefined();
   });
 
   it('answers wrong-typed data with an INVALID_PAYLOAD error reply', async () => {
@@ -80,6 +81,6 @@ describe('station server given malformed requests', () => {
     await received(replies, 6);
     expect(repliesTo(fresh.id)).toHaveLength(1);
     expect(repliesTo(expired.id)).toHaveLength(0);
-    expect(server.log).toMatch(/expired before it could be handled/);
+    await expect(server.waitForLog(/expired before it could be handled/, 5000)).resolves.toBeUndefined();
   });
 });
