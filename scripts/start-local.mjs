@@ -2,48 +2,22 @@
 // Starts the whole system on one machine with nothing but Node and npm: an embedded MQTT broker
 // (unless MQTT_BROKER is set), a station server for each demo operator with its own PGlite folder,
 // and two client gateways on 8001 and 8002. Ctrl-C stops everything it started.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIfNeeded, mainOf } from './build.mjs';
 import { startEmbeddedBroker } from './embedded-broker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GATEWAY_PORTS = [8001, 8002];
 const DATA_FOLDER = join(root, 'apps', 'station-server', 'data');
-const MAINS = {
-  'station-server': join(root, 'dist', 'apps', 'station-server', 'main.js'),
-  'client-gateway': join(root, 'dist', 'apps', 'client-gateway', 'main.js'),
-};
 const children = [];
 let broker;
 let stopping = false;
 
 function say(line) {
   process.stdout.write(`[start] ${line}\n`);
-}
-
-/** Newest modification time of the files below `dir`. */
-function newest(dir) {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
-function buildIfNeeded() {
-  const sources = Math.max(newest(join(root, 'apps')), newest(join(root, 'libs')));
-  for (const [app, main] of Object.entries(MAINS)) {
-    if (existsSync(main) && statSync(main).mtimeMs >= sources) continue;
-    say(`building ${app}...`);
-    const result = spawnSync(process.execPath, [join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build', app], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (result.status !== 0) throw new Error(`building ${app} failed`);
-  }
 }
 
 /** Demo operators: one per dataset file, named after the file (br-fsa.json -> BR-FSA). */
@@ -58,7 +32,7 @@ function demoOperators() {
 }
 
 function start(name, app, env) {
-  const child = spawn(process.execPath, [MAINS[app]], {
+  const child = spawn(process.execPath, [mainOf(root, app)], {
     cwd: root,
     env: { ...process.env, ...env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,7 +90,7 @@ async function stopAll(exitCode) {
 async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  buildIfNeeded();
+  buildIfNeeded(root, say);
 
   let mqttEnv;
   if (process.env.MQTT_BROKER) {

@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+// npm run bench: GET /postos through our gateway and station server against a reference pair of
+// bare node:http + mqtt.js processes doing the same work, loaded alternately with autocannon.
+// Embedded broker by default (in its own process); the broker of MQTT_BROKER/MQTT_PORT when set.
+//   --duration=10       seconds per measurement
+//   --connections=1,16,64
+//   --soak=0            seconds of a final run at 16 connections that watches the gateway's memory
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { buildIfNeeded } from '../scripts/build.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const options = Object.fromEntries(
+  process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']),
+);
+const DURATION = Number(options.duration ?? 10);
+const CONNECTIONS = (options.connections ?? '1,16,64').split(',').map(Number);
+const SOAK = Number(options.soak ?? 0);
+const children = [];
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+function start(name, script, env, ready) {
+  const child = spawn(process.execPath, script, { cwd: root, env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const record = { name, child, output: () => output };
+  record.ready = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (match) resolve(match);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${name} exited (${code}):\n${output}`)));
+  });
+  children.push(record);
+  return record;
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+async function waitFor200(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 in time`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function load(url, connections, duration) {
+  const result = await autocannon({ url, connections, duration, pipelining: 1 });
+  return {
+    connections,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+/** A dataset of `count` stations for `operatorId`, made from the Salvador demo file. */
+function dataset(dir, operatorId, count = 50) {
+  const [country, party] = operatorId.split('-');
+  const source = JSON.parse(readFileSync(join(root, 'apps/station-server/data/br-ssa.json'), 'utf8')).slice(0, count);
+  const stations = source.map((station, i) => ({
+    ...station,
+    country_code: country,
+    party_id: party,
+    id: `${party}-${String(i + 1).padStart(3, '0')}`,
+    evses: station.evses.map((evse, j) => ({ ...evse, uid: `${party}-${String(i + 1).padStart(3, '0')}-E${j + 1}` })),
+  }));
+  const file = join(dir, `${operatorId.toLowerCase()}.json`);
+  writeFileSync(file, JSON.stringify(stations));
+  return file;
+}
+
+function table(rows) {
+  const header = ['connections', 'system', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio req/s', 'ratio p99'];
+  const lines = [header, ...rows].map((cells) => cells.map((cell, i) => String(cell).padStart(i === 1 ? 10 : 11)).join(' '));
+  return lines.join('\n');
+}
+
+async function main() {
+  buildIfNeeded(root, (line) => log(line));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  let mqttEnv;
+  let brokerKind;
+  if (process.env.MQTT_BROKER) {
+    brokerKind = `external ${process.env.MQTT_BROKER}:${process.env.MQTT_PORT ?? 1883}`;
+    mqttEnv = { MQTT_BROKER: process.env.MQTT_BROKER, MQTT_PORT: process.env.MQTT_PORT ?? '1883', MQTT_PROTOCOL_VERSION: process.env.MQTT_PROTOCOL_VERSION ?? '5' };
+  } else {
+    const broker = start(
+      'broker',
+      ['--input-type=module', '-e', "const { startEmbeddedBroker } = await import('./scripts/embedded-broker.mjs'); const b = await startEmbeddedBroker(0); console.log('broker on ' + b.port);"],
+      {},
+      /broker on (\d+)/,
+    );
+    const [, port] = await broker.ready;
+    brokerKind = 'embedded (MQTT 3.1.1)';
+    mqttEnv = { MQTT_BROKER: '127.0.0.1', MQTT_PORT: port, MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_SUBSCRIPTIONS: 'false' };
+  }
+  log(`broker: ${brokerKind}; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${DURATION} s per run`);
+
+  const single = dataset(dir, 'BR-BEN');
+  const ours = { MQTT_TOPIC_PREFIX: 'bench/ours/', ...mqttEnv };
+  const reference = { MQTT_TOPIC_PREFIX: 'bench/ref/', ...mqttEnv };
+
+  const refResponder = start('reference responder', ['bench/reference/responder.mjs'], { ...reference, STATIONS_FILE: single, OPERATOR_ID: 'BR-BEN' }, /ready/);
+  const refGateway = start('reference gateway', ['bench/reference/gateway.mjs'], reference, /reference gateway on (\d+)/);
+  const server = start('station server BR-BEN', ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: 'BR-BEN', STATIONS_FILE: single, DATA_DIR: 'memory://' }, /online as/);
+  const gateway = start('gateway', ['dist/apps/client-gateway/main.js'], { ...ours, PORT: '18001', MQTT_CLIENT_ID: 'bench-gw' }, /Client gateway on/);
+  await Promise.all([refResponder.ready, refGateway.ready, server.ready, gateway.ready]);
+  const [, refPort] = await refGateway.ready;
+  const urls = { ours: 'http://127.0.0.1:18001/postos', reference: `http://127.0.0.1:${refPort}/postos` };
+  await Promise.all([waitFor200(urls.ours), waitFor200(urls.reference)]);
+
+  log('warming up...');
+  await load(urls.ours, 16, 3);
+  await load(urls.reference, 16, 3);
+  const rssBefore = { gateway: rssMb(gateway.child.pid), server: rssMb(server.child.pid) };
+
+  const results = [];
+  for (const [i, connections] of CONNECTIONS.entries()) {
+    // Alternate which system goes first, so neither always runs on a warmer machine.
+    const order = i % 2 === 0 ? ['ours', 'reference'] : ['reference', 'ours'];
+    const pair = {};
+    for (const system of order) {
+      log(`${system} at ${connections} connections...`);
+      pair[system] = await load(urls[system], connections, DURATION);
+    }
+    results.push({ connections, ours: pair.ours, reference: pair.reference, ratioRps: pair.ours.rps / pair.reference.rps, ratioP99: pair.ours.p99 / pair.reference.p99 });
+  }
+  const rssAfter = { gateway: rssMb(gateway.child.pid), server: rssMb(server.child.pid) };
+
+  log('three operators of 50 stations each, merged by the gateway...');
+  server.child.kill('SIGTERM');
+  const threeOperators = ['BR-BEA', 'BR-BEB', 'BR-BEC'].map((operatorId) =>
+    start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId), DATA_DIR: 'memory://' }, /online as/),
+  );
+  await Promise.all(threeOperators.map((s) => s.ready));
+  await waitFor200(urls.ours);
+  await load(urls.ours, 16, 3);
+  const merged = await load(urls.ours, 16, DURATION);
+  const singleAt16 = results.find((r) => r.connections === 16)?.ours;
+
+  let soak;
+  if (SOAK > 0) {
+    log(`soak: ${SOAK} s at 16 connections...`);
+    const before = rssMb(gateway.child.pid);
+    const run = await load(urls.ours, 16, SOAK);
+    const after = rssMb(gateway.child.pid);
+    soak = { seconds: SOAK, ...run, gatewayRssBeforeMb: before, gatewayRssAfterMb: after, growth: after / before - 1 };
+  }
+
+  const rows = results.flatMap((r) => [
+    [r.connections, 'ours', r.ours.rps, r.ours.p50, r.ours.p99, r.ours.errors, r.ratioRps.toFixed(2), r.ratioP99.toFixed(2)],
+    [r.connections, 'reference', r.reference.rps, r.reference.p50, r.reference.p99, r.reference.errors, '', ''],
+  ]);
+  log(`\nGET /postos, 50 stations, one operator (broker: ${brokerKind})\n${table(rows)}`);
+  log(`\nthree operators merged at 16 connections: ${merged.rps} req/s, p50 ${merged.p50} ms, p99 ${merged.p99} ms, errors ${merged.errors}` +
+    (singleAt16 ? ` (${(merged.rps / singleAt16.rps).toFixed(2)}x one operator)` : ''));
+  log(`RSS MB: gateway ${rssBefore.gateway.toFixed(0)} -> ${rssAfter.gateway.toFixed(0)}, station server ${rssBefore.server.toFixed(0)} -> ${rssAfter.server.toFixed(0)}`);
+  if (soak) log(`soak ${soak.seconds} s: ${soak.rps} req/s, gateway RSS ${soak.gatewayRssBeforeMb.toFixed(0)} -> ${soak.gatewayRssAfterMb.toFixed(0)} MB (${(soak.growth * 100).toFixed(1)}%)`);
+
+  const at16 = results.find((r) => r.connections === 16);
+  const targets = {
+    'req/s at 16 connections >= 0.8x reference': at16 ? at16.ratioRps >= 0.8 : undefined,
+    'p99 at 16 connections <= 2x reference': at16 ? at16.ratioP99 <= 2 : undefined,
+    'three operators >= 0.5x one operator': singleAt16 ? merged.rps / singleAt16.rps >= 0.5 : undefined,
+    'no errors': [...results.flatMap((r) => [r.ours.errors, r.reference.errors]), merged.errors].every((e) => e === 0),
+    ...(soak ? { 'gateway RSS grows < 10% in the soak': soak.growth < 0.1 } : {}),
+  };
+  log('\ntargets:');
+  for (const [name, ok] of Object.entries(targets)) log(`  ${ok === undefined ? 'n/a ' : ok ? 'PASS' : 'FAIL'}  ${name}`);
+
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const file = join(root, 'bench', 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), broker: brokerKind, cores: cpus().length, durationSeconds: DURATION, results, merged, rssBefore, rssAfter, soak, targets }, null, 2));
+  log(`\nresults written to ${file}`);
+}
+
+function stopAll() {
+  for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+main()
+  .catch((err) => {
+    process.stderr.write(`${err.stack ?? err}\n`);
+    process.exitCode = 1;
+  })
+  .finally(stopAll);
