@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, Topics, type ReplyEnvelope, type RequestEnvelope, type SearchStationsReply } from '@app/shared';
 import type { MqttClient } from 'mqtt';
+import { eventually } from '../../../test/support/eventually.js';
 import { collect, plainClient, received } from '../../../test/support/mqtt.js';
+
+const until = (done: () => boolean) => eventually(() => expect(done()).toBe(true));
 import { TestSystem } from '../../../test/support/test-system.js';
 import type { AppProcess } from '../../../test/support/app-process.js';
 
@@ -54,7 +57,7 @@ describe('station server given malformed requests', () => {
     const [reply] = repliesTo(good.id) as Array<ReplyEnvelope<SearchStationsReply>>;
     expect(reply.error).toBeUndefined();
     expect(reply.operator_id).toBe('BR-VDC');
-    expect(reply.data!.stations.length).toBeGreaterThan(0);
+    expect(reply.data!.length).toBeGreaterThan(0);
     expect(server.running).toBe(true);
     // Log lines travel through a pipe: wait for them rather than read what has arrived so far.
     await expect(server.waitForLog(/over the \d+-byte limit/, 5000)).resolves.toBeUndefined();
@@ -71,6 +74,28 @@ describe('station server given malformed requests', () => {
       expect(answers[0].error).toMatchObject({ code: ErrorCode.InvalidPayload });
     }
     expect(server.running).toBe(true);
+  });
+
+  (system.broker.protocolVersion === 5 ? it : it.skip)('answers a bare MQTT 5 reply when asked: data or error as the payload, the rest in properties', async () => {
+    const bare = await plainClient(system.broker);
+    const bareReplyTo = Topics.response('postos', `bare-${randomUUID().slice(0, 8)}`);
+    const received: Array<{ payload: string; properties: Record<string, unknown> }> = [];
+    bare.on('message', (_topic, payload, packet) => received.push({ payload: payload.toString(), properties: { ...packet.properties } }));
+    await bare.subscribeAsync(system.topicPrefix + bareReplyTo, { qos: 1 });
+    try {
+      const good = { id: randomUUID(), reply_to: bareReplyTo, bare_reply: true, data: {} };
+      const bad = { id: randomUUID(), reply_to: bareReplyTo, bare_reply: true, data: 'text' };
+      await bare.publishAsync(requestTopic, JSON.stringify(good), { qos: 1 });
+      await bare.publishAsync(requestTopic, JSON.stringify(bad), { qos: 1 });
+      await until(() => received.length === 2);
+      const byId = (id: string) => received.find((r) => (r.properties.correlationData as Buffer).toString() === id)!;
+      expect(byId(good.id).properties.userProperties).toEqual({ operator_id: 'BR-VDC', instance_id: expect.any(String) });
+      expect(Array.isArray(JSON.parse(byId(good.id).payload))).toBe(true);
+      expect(byId(bad.id).properties.userProperties).toMatchObject({ operator_id: 'BR-VDC', error: 'true' });
+      expect(JSON.parse(byId(bad.id).payload)).toMatchObject({ code: ErrorCode.InvalidPayload });
+    } finally {
+      await bare.endAsync();
+    }
   });
 
   it('does not handle a request whose deadline has passed', async () => {

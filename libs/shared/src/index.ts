@@ -12,3 +12,4 @@ export * from './mqtt/mqtt-server.strategy.js';
 export * from './mqtt/presence.registry.js';
 export * from './mqtt/topics.js';
 export * from './validation/validation-errors.js';
+export * from './mqtt/raw-json.js';

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Header, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiProblemResponses } from '../common/api-problem-responses.decorator.js';
@@ -20,7 +20,8 @@ export class StationsController {
   })
   @ApiOkResponse({ type: StationsResponseDto })
   @ApiProblemResponses(400, 503, 504)
-  search(@Query() query: SearchStationsQueryDto, @Req() request: FastifyRequest): Promise<StationsResponseDto> {
+  @Header('content-type', 'application/json; charset=utf-8')
+  search(@Query() query: SearchStationsQueryDto, @Req() request: FastifyRequest): Promise<Buffer> {
     return this.stations.search(query, String(request.id));
   }
 }

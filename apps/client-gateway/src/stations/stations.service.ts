@@ -5,7 +5,11 @@ import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
 import { toHttpException } from '../transport/transport-errors.js';
 import type { SearchStationsQueryDto } from './dto/search-stations-query.dto.js';
-import type { StationsResponseDto } from './dto/stations-response.dto.js';
+import type { OperatorsReportDto } from './dto/stations-response.dto.js';
+
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = Buffer.from(',');
 
 @Injectable()
 export class StationsService {
@@ -18,30 +22,44 @@ export class StationsService {
     this.timeoutMs = config.get('REQUEST_TIMEOUT_MS', { infer: true });
   }
 
-  /** One request on `server/postos/request`; merges the stations of every operator that answered. */
-  async search(_query: SearchStationsQueryDto, requestId: string): Promise<StationsResponseDto> {
+  /**
+   * One request on `server/postos/request`; merges the stations of every operator that answered.
+   * Returns the response body as UTF-8 JSON: operators' arrays are joined as the bytes that
+   * arrived, never decoded, parsed or serialized again.
+   */
+  async search(_query: SearchStationsQueryDto, requestId: string): Promise<Buffer> {
     const result = await this.client
       .scatter<SearchStationsReply>(Topics.stationsRequest, {}, { timeoutMs: this.timeoutMs, requestId })
       .catch((error: unknown) => {
         throw toHttpException(error);
       });
-    const answered = result.replies.filter((reply) => !reply.error && Array.isArray(reply.data?.stations));
-    const failed = result.replies.filter((reply) => !answered.includes(reply)).map((reply) => reply.operatorId);
+    const arrays = new Map<string, Buffer>();
+    for (const reply of result.replies) {
+      const raw = reply.error ? undefined : reply.raw;
+      if (raw && raw[0] === OPEN_BRACKET && raw[raw.length - 1] === CLOSE_BRACKET) arrays.set(reply.operatorId, raw);
+    }
+    const answered = [...arrays.keys()].sort();
+    const failed = result.replies.filter((reply) => !arrays.has(reply.operatorId)).map((reply) => reply.operatorId);
     if (answered.length === 0) {
       const who = `timed out: ${result.timedOut.join(', ') || '-'}; failed: ${failed.join(', ') || '-'}`;
       throw failed.length === 0 && result.timedOut.length > 0
         ? new GatewayTimeoutException(`No operator answered within ${this.timeoutMs} ms (${who})`)
         : new ServiceUnavailableException(`No operator could answer (${who})`);
     }
-    answered.sort((a, b) => a.operatorId.localeCompare(b.operatorId));
-    return {
-      data: answered.flatMap((reply) => reply.data!.stations),
-      operators: {
-        answered: answered.map((reply) => reply.operatorId),
-        timed_out: result.timedOut.sort(),
-        failed: failed.sort(),
-        offline: result.offline.sort(),
-      },
+    const operators: OperatorsReportDto = {
+      answered,
+      timed_out: result.timedOut.sort(),
+      failed: failed.sort(),
+      offline: result.offline.sort(),
     };
+    const parts: Buffer[] = [Buffer.from('{"data":[')];
+    for (const operatorId of answered) {
+      const items = arrays.get(operatorId)!.subarray(1, -1);
+      if (items.length === 0) continue;
+      if (parts.length > 1) parts.push(COMMA);
+      parts.push(items);
+    }
+    parts.push(Buffer.from(`],"operators":${JSON.stringify(operators)}}`));
+    return Buffer.concat(parts);
   }
 }

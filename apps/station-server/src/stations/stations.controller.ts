@@ -1,6 +1,6 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
-import { MqttRequestContext, SearchStationsRequestDto, Topics, type SearchStationsReply } from '@app/shared';
+import { MqttRequestContext, RawJson, SearchStationsRequestDto, Topics } from '@app/shared';
 import { StationsService } from './stations.service.js';
 
 @Controller()
@@ -9,11 +9,10 @@ export class StationsController {
 
   constructor(private readonly stations: StationsService) {}
 
-  /** The seed's query: every operator answers with its stations. */
+  /** The seed's query: every operator answers with its stations (a SearchStationsReply). */
   @MessagePattern(Topics.stationsRequest)
-  async search(@Payload() query: SearchStationsRequestDto, @Ctx() context: MqttRequestContext): Promise<SearchStationsReply> {
-    const reply = await this.stations.search(query);
-    this.logger.debug(`request ${context.getRequestId() ?? '-'}: ${reply.stations.length} stations`);
-    return reply;
+  search(@Payload() query: SearchStationsRequestDto, @Ctx() context: MqttRequestContext): Promise<RawJson> {
+    this.logger.debug(`station search, request ${context.getRequestId() ?? '-'}`);
+    return this.stations.search(query);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { LocationDto, SearchStationsReply, SearchStationsRequestDto } from '@app/shared';
+import { RawJson, type SearchStationsRequestDto } from '@app/shared';
 import type { StationServerEnvironment } from '../config/station-server.env.js';
 import { loadStationDataset } from './station-dataset.js';
 import { StationsRepository } from './stations.repository.js';
@@ -8,8 +8,11 @@ import { StationsRepository } from './stations.repository.js';
 @Injectable()
 export class StationsService implements OnModuleInit {
   private readonly logger = new Logger(StationsService.name);
-  /** Every published station, read once: a query must not cost a database round trip. Cleared on every write. */
-  private stations?: Promise<LocationDto[]>;
+  /**
+   * Every published station, read and serialized once: a query costs neither a database round
+   * trip nor a JSON encoding. Cleared on every write.
+   */
+  private stations?: Promise<RawJson>;
 
   constructor(
     private readonly repository: StationsRepository,
@@ -26,8 +29,9 @@ export class StationsService implements OnModuleInit {
     if (inserted > 0) this.logger.log(`Imported ${inserted} stations from ${file}`);
   }
 
-  async search(_query: SearchStationsRequestDto): Promise<SearchStationsReply> {
-    return { stations: await this.allStations() };
+  /** The reply data (a SearchStationsReply), kept as JSON. */
+  search(_query: SearchStationsRequestDto): Promise<RawJson> {
+    return this.allStations();
   }
 
   /** Forgets the cached stations; the next query reads them again. */
@@ -35,9 +39,9 @@ export class StationsService implements OnModuleInit {
     this.stations = undefined;
   }
 
-  private allStations(): Promise<LocationDto[]> {
+  private allStations(): Promise<RawJson> {
     if (!this.stations) {
-      const loading = this.repository.findAll();
+      const loading = this.repository.findAll().then((stations) => new RawJson(JSON.stringify(stations)));
       this.stations = loading;
       // A failed read is not cached: the next query tries the database again.
       loading.catch(() => {

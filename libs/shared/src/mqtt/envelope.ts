@@ -10,10 +10,18 @@ export interface RequestEnvelope<T = unknown> {
   request_id?: string;
   /** Epoch milliseconds after which the request must not be processed any more. */
   expires_at?: number;
+  /**
+   * The requester reads MQTT 5 reply properties: the reply may be the bare data, with the id in
+   * `correlationData` and operator_id, instance_id (and `error` on failure) in user properties.
+   */
+  bare_reply?: boolean;
   data: T;
 }
 
-/** A reply as published on the requester's `client/.../response/<clientId>` topic. */
+/**
+ * A reply as published on the requester's `client/.../response/<clientId>` topic. (A requester that
+ * asked for `bare_reply` on MQTT 5 gets the same fields as properties, and `data`/`error` as the payload.)
+ */
 export interface ReplyEnvelope<T = unknown> {
   id: string;
   operator_id: string;

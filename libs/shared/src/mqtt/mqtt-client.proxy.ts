@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import type { IClientPublishOptions, MqttClient } from 'mqtt';
-import type { WireError } from '../errors/error-codes.js';
+import type { IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
+import { ErrorCode, type WireError } from '../errors/error-codes.js';
 import {
   BrokerUnavailableError,
   NoResponderError,
@@ -10,7 +10,7 @@ import {
   RequestTimeoutError,
   TransportError,
 } from '../errors/transport.errors.js';
-import { isReplyEnvelope, type ReplyEnvelope, type RequestEnvelope } from './envelope.js';
+import { isReplyEnvelope, type RequestEnvelope } from './envelope.js';
 import { openMqttConnection, type MqttConnectionOptions } from './mqtt-connection.js';
 import { PresenceRegistry } from './presence.registry.js';
 import { parsePresenceTopic, resourceOfRequest, Topics } from './topics.js';
@@ -27,13 +27,40 @@ export interface RequestOptions {
   qos?: 0 | 1;
 }
 
-/** One operator's answer to a broadcast request. */
-export interface OperatorReply<T> {
+/** A reply as received: from the JSON envelope (MQTT 3.1.1), or bare with MQTT 5 properties. */
+interface ReceivedReply {
+  id: string;
   operatorId: string;
   instanceId: string;
-  elapsedMs: number;
-  data?: T;
   error?: WireError;
+  /** The data: parsed from the envelope, or the bare payload still as JSON text. */
+  body: { value: unknown } | { json: Buffer };
+}
+
+/** One operator's answer to a broadcast request. */
+export class OperatorReply<T> {
+  private parsed?: { value: unknown };
+
+  constructor(
+    readonly operatorId: string,
+    readonly instanceId: string,
+    readonly elapsedMs: number,
+    readonly error: WireError | undefined,
+    private readonly body: ReceivedReply['body'],
+  ) {}
+
+  /** The data, parsed on first use. */
+  get data(): T | undefined {
+    if (this.error) return undefined;
+    if ('value' in this.body) return this.body.value as T;
+    this.parsed ??= { value: JSON.parse(this.body.json.toString()) };
+    return this.parsed.value as T;
+  }
+
+  /** The data as UTF-8 JSON; when it arrived bare, the payload itself, neither decoded nor parsed. */
+  get raw(): Buffer {
+    return 'json' in this.body ? this.body.json : Buffer.from(JSON.stringify(this.body.value ?? null));
+  }
 }
 
 /** Everything a broadcast request gathered by its deadline. */
@@ -48,7 +75,7 @@ export interface ScatterResult<T> {
 export type MqttClientStatus = 'connected' | 'disconnected' | 'reconnecting';
 
 interface PendingRequest {
-  accept(reply: ReplyEnvelope): void;
+  accept(reply: ReceivedReply): void;
   fail(error: TransportError): void;
   operatorGone?(operatorId: string): void;
 }
@@ -131,7 +158,14 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
     return new Promise<T>((resolve, reject) => {
       this.dispatch(topic, data, options, (settle) => ({
         accept: (reply) =>
-          settle(() => (reply.error ? reject(new RemoteError(reply.error)) : resolve(reply.data as T))),
+          settle(() => {
+            if (reply.error) return reject(new RemoteError(reply.error));
+            try {
+              resolve(valueOf(reply) as T);
+            } catch {
+              reject(new RemoteError({ code: ErrorCode.Internal, message: 'The reply is not valid JSON' }));
+            }
+          }),
         fail: (error) => settle(() => reject(error)),
       }));
     });
@@ -165,15 +199,10 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
         return {
           accept: (reply) => {
             // Without shared subscriptions every replica answers: the first one counts.
-            if (replies.has(reply.operator_id)) return;
-            replies.set(reply.operator_id, {
-              operatorId: reply.operator_id,
-              instanceId: reply.instance_id,
-              elapsedMs: Math.round((performance.now() - started) * 10) / 10,
-              data: reply.data as T | undefined,
-              error: reply.error,
-            });
-            offline.delete(reply.operator_id);
+            if (replies.has(reply.operatorId)) return;
+            const elapsedMs = Math.round((performance.now() - started) * 10) / 10;
+            replies.set(reply.operatorId, new OperatorReply<T>(reply.operatorId, reply.instanceId, elapsedMs, reply.error, reply.body));
+            offline.delete(reply.operatorId);
             finishWhenComplete();
           },
           fail: (error) => (error instanceof RequestTimeoutError ? finish() : settle(() => reject(error))),
@@ -197,7 +226,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
           callback(
             reply.error
               ? { err: new RemoteError(reply.error), isDisposed: true }
-              : { response: reply.data, isDisposed: true },
+              : { response: valueOf(reply), isDisposed: true },
           ),
         ),
       fail: (error) => settle(() => callback({ err: error, isDisposed: true })),
@@ -248,6 +277,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
       reply_to: Topics.response(resource, this.options.clientId),
       request_id: options.requestId,
       expires_at: Date.now() + timeoutMs,
+      bare_reply: this.options.protocolVersion === 5 || undefined,
       data,
     };
     const publishOptions: IClientPublishOptions = { qos: options.qos ?? 0 };
@@ -290,24 +320,18 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
       this.outageLogged = true;
       this.logger.warn(`MQTT connection to ${this.options.url} failed: ${err.message}; retrying`);
     });
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
   }
 
-  private onMessage(topic: string, payload: Buffer): void {
+  private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (!topic.startsWith(this.prefix)) return;
     const presence = parsePresenceTopic(topic.slice(this.prefix.length));
     if (presence) {
       this.presence.update(presence.operatorId, presence.instanceId, payload);
       return;
     }
-    let reply: unknown;
-    try {
-      reply = JSON.parse(payload.toString());
-    } catch {
-      this.logger.warn(`Dropped a reply that is not JSON on ${topic}`);
-      return;
-    }
-    if (!isReplyEnvelope(reply)) {
+    const reply = packet.properties?.correlationData ? bareReply(payload, packet.properties) : envelopeReply(payload);
+    if (!reply) {
       this.logger.warn(`Dropped a malformed reply on ${topic}`);
       return;
     }
@@ -318,4 +342,41 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
   private failAll(error: TransportError): void {
     for (const request of [...this.pending.values()]) request.fail(error);
   }
+}
+
+function valueOf(reply: ReceivedReply): unknown {
+  return 'value' in reply.body ? reply.body.value : JSON.parse(reply.body.json.toString());
+}
+
+/** A reply in the JSON envelope. */
+function envelopeReply(payload: Buffer): ReceivedReply | undefined {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(payload.toString());
+  } catch {
+    return undefined;
+  }
+  if (!isReplyEnvelope(envelope)) return undefined;
+  return {
+    id: envelope.id,
+    operatorId: envelope.operator_id,
+    instanceId: envelope.instance_id,
+    error: envelope.error,
+    body: { value: envelope.data },
+  };
+}
+
+/** A bare MQTT 5 reply: the id and the sender in properties, the data (or error) as the payload. */
+function bareReply(payload: Buffer, properties: NonNullable<IPublishPacket['properties']>): ReceivedReply | undefined {
+  const { operator_id: operatorId, instance_id: instanceId, error } = properties.userProperties ?? {};
+  if (typeof operatorId !== 'string' || typeof instanceId !== 'string') return undefined;
+  const reply: ReceivedReply = { id: properties.correlationData!.toString(), operatorId, instanceId, body: { json: payload } };
+  if (error === 'true') {
+    try {
+      reply.error = JSON.parse(payload.toString()) as WireError;
+    } catch {
+      return undefined;
+    }
+  }
+  return reply;
 }

@@ -5,6 +5,7 @@ import type { PresenceMessage } from '../dto/presence.dto.js';
 import { ErrorCode, type WireError } from '../errors/error-codes.js';
 import { isRequestEnvelope, type ReplyEnvelope, type RequestEnvelope } from './envelope.js';
 import { openMqttConnection, type MqttConnectionOptions } from './mqtt-connection.js';
+import { RawJson } from './raw-json.js';
 import { isResponseTopic, OPERATOR_PLACEHOLDER, Topics } from './topics.js';
 
 export interface MqttServerOptions extends MqttConnectionOptions {
@@ -146,17 +147,29 @@ export class MqttServer extends ServerMqtt {
 
   private replyPublisher(client: MqttClient, request: RequestEnvelope, qos: 0 | 1) {
     const topic = this.prefix + request.reply_to;
+    const bare = request.bare_reply === true && this.config.protocolVersion === 5;
     return (packet: WritePacket) => {
-      const reply: ReplyEnvelope = {
+      const failed = packet.err !== undefined && packet.err !== null;
+      const body = failed ? JSON.stringify(toWireError(packet.err)) : serialize(packet.response);
+      if (bare) {
+        const userProperties: Record<string, string> = { operator_id: this.config.operatorId, instance_id: this.config.instanceId };
+        if (failed) userProperties.error = 'true';
+        client.publish(topic, body, { qos, properties: { correlationData: Buffer.from(request.id), userProperties } });
+        return;
+      }
+      // The envelope is assembled around the body, which may be JSON kept by the handler.
+      const header: Omit<ReplyEnvelope, 'data' | 'error'> = {
         id: request.id,
         operator_id: this.config.operatorId,
         instance_id: this.config.instanceId,
       };
-      if (packet.err !== undefined && packet.err !== null) reply.error = toWireError(packet.err);
-      else reply.data = packet.response ?? null;
-      client.publish(topic, JSON.stringify(reply), { qos });
+      client.publish(topic, `${JSON.stringify(header).slice(0, -1)},"${failed ? 'error' : 'data'}":${body}}`, { qos });
     };
   }
+}
+
+function serialize(response: unknown): string {
+  return response instanceof RawJson ? response.json : JSON.stringify(response ?? null);
 }
 
 /** Normalizes what an RPC exception filter produced into the wire error shape. */
