@@ -5,6 +5,7 @@ import { RpcErrorFilter } from './common/rpc-error.filter.js';
 import { RpcValidationPipe } from './common/rpc-validation.pipe.js';
 import { validateStationServerEnv } from './config/station-server.env.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ReservationsModule } from './reservations/reservations.module.js';
 import { StationsModule } from './stations/stations.module.js';
 
 @Module({
@@ -12,6 +13,7 @@ import { StationsModule } from './stations/stations.module.js';
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateStationServerEnv }),
     DatabaseModule,
     StationsModule,
+    ReservationsModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: RpcValidationPipe },

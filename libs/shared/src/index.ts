@@ -13,3 +13,4 @@ export * from './mqtt/presence.registry.js';
 export * from './mqtt/topics.js';
 export * from './validation/validation-errors.js';
 export * from './mqtt/raw-json.js';
+export * from './dto/reservation.dto.js';

@@ -30,6 +30,30 @@ export class StationServerEnvironment extends MqttEnvironment {
   @IsString()
   STATIONS_FILE?: string;
 
+  /** Longest reservation window a driver may book, in minutes. */
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  RESERVATION_MAX_MINUTES: number = 240;
+
+  /** Window length when a booking gives neither ends_at nor duration_minutes. */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  RESERVATION_DEFAULT_MINUTES: number = 30;
+
+  /** How often expired reservations are marked NO_SHOW, in milliseconds. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  RESERVATION_SWEEP_INTERVAL_MS: number = 10_000;
+
+  /** Longest time a replica answers searches from memory before reading the database again. */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  STATIONS_CACHE_TTL_MS: number = 5000;
+
   /** MQTT messages larger than this are dropped unread. */
   @IsInt()
   @Min(1024)

@@ -1,4 +1,16 @@
-import type { BusinessDetailsDto, Capability, ConnectorFormat, ConnectorType, EvseStatus, Facility, HoursDto, ParkingType, PowerType } from '@app/shared';
+import type {
+  BusinessDetailsDto,
+  Capability,
+  ConnectorFormat,
+  ConnectorType,
+  EvseStatus,
+  Facility,
+  HoursDto,
+  ParkingType,
+  PowerType,
+  ReservationStatus,
+  WireError,
+} from '@app/shared';
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** OCPI Location ("posto"). Coordinates are numbers here, for distance queries; strings on the wire. */
@@ -65,4 +77,42 @@ export const connectors = pgTable(
     lastUpdated: timestamp('last_updated', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.evseUid, t.id] })],
+);
+
+/**
+ * A reservation of one EVSE for [starts_at, ends_at). No two live (PENDING or RESERVED) reservations
+ * of one EVSE overlap: an exclusion constraint guarantees it (migration 0002).
+ */
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: text('id').primaryKey(),
+    evseUid: text('evse_uid')
+      .notNull()
+      .references(() => evses.uid),
+    locationId: text('location_id').notNull(),
+    connectorId: text('connector_id'),
+    token: text('token').notNull(),
+    status: text('status').$type<ReservationStatus>().notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUpdated: timestamp('last_updated', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('reservations_token_idx').on(t.token), index('reservations_status_ends_idx').on(t.status, t.endsAt)],
+);
+
+/** The first outcome of each idempotency key of a driver's token, replayed on a retry. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    token: text('token').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    reservationId: text('reservation_id'),
+    /** The error of the first attempt, when it failed (a conflict, an unknown EVSE). */
+    error: jsonb('error').$type<WireError>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.token, t.key] })],
 );

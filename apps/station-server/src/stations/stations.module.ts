@@ -6,5 +6,6 @@ import { StationsService } from './stations.service.js';
 @Module({
   controllers: [StationsController],
   providers: [StationsService, StationsRepository],
+  exports: [StationsService],
 })
 export class StationsModule {}

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LocationDto } from '@app/shared';
-import { asc, count, sql } from 'drizzle-orm';
+import { ReservationStatus } from '@app/shared';
+import { and, asc, count, eq, gt, lte, min, sql } from 'drizzle-orm';
 import { DATABASE } from '../database/database.module.js';
 import type { Database } from '../database/database.js';
-import { connectors, evses, locations } from '../database/schema.js';
+import { connectors, evses, locations, reservations } from '../database/schema.js';
 
 /** Lock key that lets one replica import the dataset while the others wait. */
 const IMPORT_LOCK_KEY = 7_340_222;
@@ -28,6 +29,26 @@ export class StationsRepository {
     const connectorsByEvse = groupBy(connectorRows, (row) => row.evseUid);
     const evsesByLocation = groupBy(evseRows, (row) => row.locationId);
     return locationRows.map((location) => toLocationDto(location, evsesByLocation.get(location.id) ?? [], connectorsByEvse));
+  }
+
+  /**
+   * EVSEs held by a reservation at `now`, and when that set changes next (a window starts or ends).
+   */
+  async reservationState(now: Date): Promise<{ reserved: Set<string>; nextChange?: Date }> {
+    const reserved = eq(reservations.status, ReservationStatus.Reserved);
+    const [active, [starts], [ends]] = await Promise.all([
+      this.db
+        .select({ evseUid: reservations.evseUid })
+        .from(reservations)
+        .where(and(reserved, lte(reservations.startsAt, now), gt(reservations.endsAt, now))),
+      this.db.select({ at: min(reservations.startsAt) }).from(reservations).where(and(reserved, gt(reservations.startsAt, now))),
+      this.db.select({ at: min(reservations.endsAt) }).from(reservations).where(and(reserved, gt(reservations.endsAt, now))),
+    ]);
+    const changes = [starts?.at, ends?.at].filter((at): at is Date => at instanceof Date);
+    return {
+      reserved: new Set(active.map((row) => row.evseUid)),
+      nextChange: changes.length > 0 ? new Date(Math.min(...changes.map((at) => at.getTime()))) : undefined,
+    };
   }
 
   /**

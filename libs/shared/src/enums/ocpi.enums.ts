@@ -119,3 +119,14 @@ export enum Facility {
   FuelStation = 'FUEL_STATION',
   Wifi = 'WIFI',
 }
+
+/** Reservation states (OCPI 2.3 Bookings): PENDING -> RESERVED | REJECTED | FAILED; RESERVED -> FULFILLED | CANCELED | NO_SHOW. */
+export enum ReservationStatus {
+  Pending = 'PENDING',
+  Reserved = 'RESERVED',
+  Rejected = 'REJECTED',
+  Failed = 'FAILED',
+  Fulfilled = 'FULFILLED',
+  Canceled = 'CANCELED',
+  NoShow = 'NO_SHOW',
+}

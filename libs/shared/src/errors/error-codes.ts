@@ -6,6 +6,8 @@ export enum ErrorCode {
   NotFound = 'NOT_FOUND',
   /** The request conflicts with the current state. */
   Conflict = 'CONFLICT',
+  /** An idempotency key was used again with a different request. */
+  IdempotencyMismatch = 'IDEMPOTENCY_MISMATCH',
   /** No handler for the topic. */
   UnknownTopic = 'UNKNOWN_TOPIC',
   /** The server failed; details stay in its log. */

@@ -12,6 +12,14 @@ export const OPERATOR_PLACEHOLDER = '{operatorId}';
 /** Resources that travel over request/reply topics. */
 export enum Resource {
   Stations = 'postos',
+  Reservations = 'reservas',
+}
+
+/** Commands on reservations, addressed to the operator that holds them. */
+export enum ReservationAction {
+  Create = 'create',
+  Get = 'get',
+  Cancel = 'cancel',
 }
 
 export const Topics = {
@@ -23,6 +31,13 @@ export const Topics = {
   /** Handler pattern for {@link Topics.operatorRequest}; the server fills in its operator id. */
   operatorRequestPattern: (resource: Resource) => `server/${resource}/request/${OPERATOR_PLACEHOLDER}`,
 
+  /** Broadcast: every operator lists the reservations of a driver's token. */
+  reservationsRequest: 'server/reservas/request',
+  /** A reservation command for one operator: `server/reservas/request/<operatorId>/<action>`. */
+  reservationCommand: (operatorId: string, action: ReservationAction) => `server/reservas/request/${operatorId}/${action}`,
+  /** Handler pattern for {@link Topics.reservationCommand}; the server fills in its operator id. */
+  reservationCommandPattern: (action: ReservationAction) => `server/reservas/request/${OPERATOR_PLACEHOLDER}/${action}`,
+
   /** Replies to one gateway instance. */
   response: (resource: string, clientId: string) => `client/${resource}/response/${clientId}`,
   /** The one subscription a gateway instance holds for all of its replies. */
@@ -33,11 +48,11 @@ export const Topics = {
   presenceFilter: 'server/status/+/+',
 } as const;
 
-const REQUEST_TOPIC = /^server\/([a-z]+)\/request(?:\/[^/+#]+)?$/;
+const REQUEST_TOPIC = /^server\/([a-z]+)\/request(?:\/[^/+#]+){0,2}$/;
 const RESPONSE_TOPIC = /^client\/[a-z]+\/response\/[^/+#]+$/;
 const PRESENCE_TOPIC = /^server\/status\/([^/+#]+)\/([^/+#]+)$/;
 
-/** The resource named by a request topic (`server/<resource>/request[/<operatorId>]`). */
+/** The resource named by a request topic (`server/<resource>/request[/<operatorId>[/<action>]]`). */
 export function resourceOfRequest(topic: string): string | undefined {
   return REQUEST_TOPIC.exec(topic)?.[1];
 }

@@ -1,0 +1,148 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { RpcException } from '@nestjs/microservices';
+import {
+  ErrorCode,
+  EvseStatus,
+  ReservationStatus,
+  type CreateReservationCommandDto,
+  type ReservationDto,
+  type WireError,
+} from '@app/shared';
+import type { StationServerEnvironment } from '../config/station-server.env.js';
+import { StationsService } from '../stations/stations.service.js';
+import { ReservationsRepository, type Outcome, type ReservationRow } from './reservations.repository.js';
+
+/** EVSEs that cannot be booked. */
+const OUT_OF_SERVICE = new Set<EvseStatus>([EvseStatus.OutOfOrder, EvseStatus.Inoperative, EvseStatus.Removed, EvseStatus.Blocked, EvseStatus.Planned]);
+/** How far in the past a window may start (clock skew, slow delivery). */
+const PAST_TOLERANCE_MS = 60_000;
+
+function fail(code: ErrorCode, message: string, details?: unknown): never {
+  const error: WireError = { code, message, ...(details === undefined ? {} : { details }) };
+  throw new RpcException(error);
+}
+
+@Injectable()
+export class ReservationsService {
+  private readonly logger = new Logger(ReservationsService.name);
+  private readonly operatorId: string;
+
+  constructor(
+    private readonly repository: ReservationsRepository,
+    private readonly stations: StationsService,
+    private readonly config: ConfigService<StationServerEnvironment, true>,
+  ) {
+    this.operatorId = config.get('OPERATOR_ID', { infer: true });
+  }
+
+  /**
+   * Books an EVSE for a window. A repeated idempotency key returns the first outcome (the same
+   * reservation, or the same conflict); the same key with another request is refused.
+   */
+  async create(command: CreateReservationCommandDto): Promise<ReservationDto> {
+    const { idempotency_key: key, ...request } = command;
+    const requestHash = createHash('sha256').update(JSON.stringify(request, Object.keys(request).sort())).digest('hex');
+    const stored = await this.repository.findOutcome(command.token, key);
+    if (stored) {
+      if (stored.requestHash !== requestHash) {
+        fail(ErrorCode.IdempotencyMismatch, 'This Idempotency-Key was used with a different request');
+      }
+      return this.answer(stored.outcome);
+    }
+
+    const { startsAt, endsAt } = this.window(command);
+    const evse = await this.repository.findEvse(command.station_id, command.evse_uid);
+    if (!evse) fail(ErrorCode.NotFound, `EVSE ${command.evse_uid} of station ${command.station_id} not found`);
+    if (OUT_OF_SERVICE.has(evse.status)) fail(ErrorCode.Conflict, `EVSE ${command.evse_uid} is out of service (${evse.status})`);
+
+    const outcome = await this.repository.create(
+      {
+        id: `${this.operatorId}-${randomUUID()}`,
+        evseUid: command.evse_uid,
+        locationId: command.station_id,
+        connectorId: command.connector_id ?? null,
+        token: command.token,
+        status: ReservationStatus.Reserved,
+        startsAt,
+        endsAt,
+      },
+      key,
+      requestHash,
+    );
+    if ('reservation' in outcome) this.stations.invalidate();
+    return this.answer(outcome);
+  }
+
+  async get(id: string): Promise<ReservationDto> {
+    const row = await this.repository.findById(id);
+    if (!row) fail(ErrorCode.NotFound, `Reservation ${id} not found`);
+    return this.toDto(row);
+  }
+
+  async listByToken(token: string): Promise<ReservationDto[]> {
+    return (await this.repository.listByToken(token)).map((row) => this.toDto(row));
+  }
+
+  /** Cancels a live reservation; canceling again is harmless; a finished one cannot be canceled. */
+  async cancel(id: string): Promise<ReservationDto> {
+    const row = await this.repository.cancel(id);
+    if (!row) fail(ErrorCode.NotFound, `Reservation ${id} not found`);
+    if (row.status !== ReservationStatus.Canceled) fail(ErrorCode.Conflict, `Reservation ${id} is ${row.status} and cannot be canceled`);
+    this.stations.invalidate();
+    return this.toDto(row);
+  }
+
+  /** Marks reservations whose window passed without a charge as NO_SHOW. */
+  async sweep(): Promise<number> {
+    const freed = await this.repository.sweepExpired();
+    if (freed.length > 0) {
+      this.stations.invalidate();
+      this.logger.log(`${freed.length} reservations expired (NO_SHOW)`);
+    }
+    return freed.length;
+  }
+
+  private window(command: CreateReservationCommandDto): { startsAt: Date; endsAt: Date } {
+    const now = Date.now();
+    const startsAt = command.starts_at ? new Date(command.starts_at) : new Date(now);
+    const minutes = command.duration_minutes ?? this.config.get('RESERVATION_DEFAULT_MINUTES', { infer: true });
+    const endsAt = command.ends_at ? new Date(command.ends_at) : new Date(startsAt.getTime() + minutes * 60_000);
+    const max = this.config.get('RESERVATION_MAX_MINUTES', { infer: true });
+    if (command.ends_at && command.duration_minutes !== undefined) {
+      fail(ErrorCode.InvalidPayload, 'ends_at: give either ends_at or duration_minutes, not both');
+    }
+    if (endsAt <= startsAt) fail(ErrorCode.InvalidPayload, 'ends_at: the window must end after it starts');
+    if (startsAt.getTime() < now - PAST_TOLERANCE_MS) fail(ErrorCode.InvalidPayload, 'starts_at: the window must not start in the past');
+    if (endsAt.getTime() - startsAt.getTime() > max * 60_000) {
+      fail(ErrorCode.InvalidPayload, `ends_at: the window must not be longer than ${max} minutes`);
+    }
+    return { startsAt, endsAt };
+  }
+
+  private answer(outcome: Outcome): ReservationDto {
+    if ('conflict' in outcome) {
+      const { starts_at, ends_at, evse_uid } = outcome.conflict;
+      fail(ErrorCode.Conflict, `EVSE ${evse_uid} is already reserved from ${starts_at} to ${ends_at}`, outcome.conflict);
+    }
+    return this.toDto(outcome.reservation);
+  }
+
+  private toDto(row: ReservationRow): ReservationDto {
+    const dto: ReservationDto = {
+      id: row.id,
+      operator_id: this.operatorId,
+      station_id: row.locationId,
+      evse_uid: row.evseUid,
+      token: row.token,
+      status: row.status,
+      starts_at: row.startsAt.toISOString(),
+      ends_at: row.endsAt.toISOString(),
+      created_at: row.createdAt.toISOString(),
+      last_updated: row.lastUpdated.toISOString(),
+    };
+    if (row.connectorId) dto.connector_id = row.connectorId;
+    return dto;
+  }
+}

@@ -1,0 +1,121 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ReservationStatus } from '../enums/ocpi.enums.js';
+
+const ID = /^[A-Za-z0-9_.-]+$/;
+const ID_MESSAGE = 'may hold only letters, digits, "_", "." and "-"';
+
+/** Book one EVSE for a time window (sent to the owning operator). */
+export class CreateReservationDto {
+  /** The station (OCPI Location id). */
+  @ApiProperty({ example: 'FSA-001' })
+  @IsString()
+  @Length(1, 36)
+  @Matches(ID, { message: `station_id ${ID_MESSAGE}` })
+  station_id!: string;
+
+  @ApiProperty({ example: 'FSA-001-E1' })
+  @IsString()
+  @Length(1, 36)
+  @Matches(ID, { message: `evse_uid ${ID_MESSAGE}` })
+  evse_uid!: string;
+
+  @ApiPropertyOptional({ example: '1' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 36)
+  connector_id?: string;
+
+  /** Start of the window (RFC 3339); now when omitted. */
+  @ApiPropertyOptional({ example: '2026-11-27T15:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  starts_at?: string;
+
+  /** End of the window (RFC 3339); give this or duration_minutes. */
+  @ApiPropertyOptional({ example: '2026-11-27T15:45:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  ends_at?: string;
+
+  /** Length of the window in minutes, when ends_at is not given (default 30). */
+  @ApiPropertyOptional({ example: 45, minimum: 1, maximum: 1440 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  duration_minutes?: number;
+
+  /** The driver's token or reference; reservations are listed by it. */
+  @ApiProperty({ example: 'driver-4711' })
+  @IsString()
+  @Length(1, 64)
+  @Matches(ID, { message: `token ${ID_MESSAGE}` })
+  token!: string;
+}
+
+/** The command on the wire: the booking plus the key that makes a retry safe. */
+export class CreateReservationCommandDto extends CreateReservationDto {
+  /** Idempotency-Key of the HTTP request, or the command id when none was given. */
+  @IsString()
+  @Length(1, 100)
+  idempotency_key!: string;
+}
+
+export class ReservationIdDto {
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,100}$/)
+  id!: string;
+}
+
+export class ListReservationsDto {
+  @IsString()
+  @Length(1, 64)
+  @Matches(ID, { message: `token ${ID_MESSAGE}` })
+  token!: string;
+}
+
+/** A reservation of one EVSE for a time window. */
+export class ReservationDto {
+  /** `<operator id>-<uuid>`: the operator that holds it is part of the id. */
+  @ApiProperty({ example: 'BR-FSA-3f1c2a1e-3b7d-4f7e-9b7a-0d3c7e1f2a4b' })
+  id!: string;
+
+  @ApiProperty({ example: 'BR-FSA' })
+  operator_id!: string;
+
+  @ApiProperty({ example: 'FSA-001' })
+  station_id!: string;
+
+  @ApiProperty({ example: 'FSA-001-E1' })
+  evse_uid!: string;
+
+  @ApiPropertyOptional({ example: '1' })
+  connector_id?: string;
+
+  @ApiProperty({ example: 'driver-4711' })
+  token!: string;
+
+  @ApiProperty({ enum: ReservationStatus, enumName: 'ReservationStatus', example: ReservationStatus.Reserved })
+  @IsEnum(ReservationStatus)
+  status!: ReservationStatus;
+
+  @ApiProperty({ example: '2026-11-27T15:00:00.000Z' })
+  starts_at!: string;
+
+  @ApiProperty({ example: '2026-11-27T15:45:00.000Z' })
+  ends_at!: string;
+
+  @ApiProperty({ example: '2026-11-27T14:58:12.345Z' })
+  created_at!: string;
+
+  @ApiProperty({ example: '2026-11-27T14:58:12.345Z' })
+  last_updated!: string;
+}
+
+/** Details of a 409: the window that is already taken. */
+export interface ReservationConflict {
+  evse_uid: string;
+  starts_at: string;
+  ends_at: string;
+}
