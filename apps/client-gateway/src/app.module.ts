@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { createHttpValidationPipe } from './common/http-validation.pipe.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { validateClientGatewayEnv } from './config/client-gateway.env.js';
+import { ReservationsModule } from './reservations/reservations.module.js';
 import { StationsModule } from './stations/stations.module.js';
 import { TransportModule } from './transport/transport.module.js';
 
@@ -12,6 +13,7 @@ import { TransportModule } from './transport/transport.module.js';
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateClientGatewayEnv }),
     TransportModule,
     StationsModule,
+    ReservationsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createHttpValidationPipe },

@@ -6,7 +6,8 @@ import { PROBLEM_JSON } from './problem-details.filter.js';
 const EXAMPLE_DETAIL: Record<number, string> = {
   400: 'property foo should not exist',
   404: 'Station FSA-999 not found',
-  409: 'The EVSE is already reserved for that window',
+  409: 'EVSE FSA-001-E1 is already reserved from 2026-11-27T15:00:00.000Z to 2026-11-27T15:30:00.000Z',
+  422: 'This Idempotency-Key was used with a different request',
   429: 'Too many requests',
   503: 'No operator is online',
   504: 'No operator answered within 3000 ms',
@@ -14,6 +15,11 @@ const EXAMPLE_DETAIL: Record<number, string> = {
 
 /** Documents error statuses as `application/problem+json` with an example body. */
 export function ApiProblemResponses(...statuses: number[]) {
+  return ApiProblemResponsesAt('/postos', ...statuses);
+}
+
+/** The same, with the example's `instance` set to `path`. */
+export function ApiProblemResponsesAt(path: string, ...statuses: number[]) {
   return applyDecorators(
     ...statuses.map((status) =>
       ApiResponse({
@@ -27,7 +33,8 @@ export function ApiProblemResponses(...statuses: number[]) {
               title: STATUS_CODES[status],
               status,
               detail: EXAMPLE_DETAIL[status] ?? STATUS_CODES[status],
-              instance: '/postos',
+              instance: path,
+              ...(status === 409 ? { conflict: { evse_uid: 'FSA-001-E1', starts_at: '2026-11-27T15:00:00.000Z', ends_at: '2026-11-27T15:30:00.000Z' } } : {}),
               request_id: '6f1c2a1e-3b7d-4f7e-9b7a-0d3c7e1f2a4b',
             },
           },

@@ -22,4 +22,7 @@ export class ProblemDetailsDto {
 
   @ApiPropertyOptional({ description: 'Fields that failed validation', type: 'array', items: { type: 'object' } })
   errors?: unknown[];
+
+  @ApiPropertyOptional({ description: 'The reservation window that is already taken (409)', type: 'object', additionalProperties: true })
+  conflict?: unknown;
 }

@@ -39,8 +39,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       status,
       detail: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message,
     };
-    const errors = typeof body === 'object' ? (body as { errors?: unknown }).errors : undefined;
-    if (Array.isArray(errors)) problem.errors = errors;
+    // Extension members (`errors`, `conflict`) travel as they are; Nest's own fields do not.
+    if (typeof body === 'object') {
+      for (const [key, value] of Object.entries(body)) {
+        if (!['message', 'statusCode', 'error', ...Object.keys(problem)].includes(key)) (problem as unknown as Record<string, unknown>)[key] = value;
+      }
+    }
     if (status === Number(HttpStatus.INTERNAL_SERVER_ERROR)) problem.detail = 'An unexpected error occurred';
     return problem;
   }

@@ -6,6 +6,7 @@ import {
   HttpException,
   NotFoundException,
   ServiceUnavailableException,
+  UnprocessableEntityException,
 } from '@nestjs/common';
 import {
   BrokerUnavailableError,
@@ -32,7 +33,9 @@ export function fromWireError(error: WireError): HttpException {
     case ErrorCode.NotFound:
       return new NotFoundException(error.message);
     case ErrorCode.Conflict:
-      return new ConflictException({ message: error.message, details: error.details });
+      return new ConflictException(error.details === undefined ? error.message : { message: error.message, conflict: error.details });
+    case ErrorCode.IdempotencyMismatch:
+      return new UnprocessableEntityException(error.message);
     case ErrorCode.Unavailable:
       return new ServiceUnavailableException(error.message);
     default:
