@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
+  EvseStatus,
   ReservationAction,
   ReservationStatus,
   Resource,
@@ -117,7 +118,7 @@ describe('reservations', () => {
     expect(backwards.status).toBe(400);
     const tooLong = await post(gateways[0], { station_id: station, evse_uid: evse, token: 't', duration_minutes: 1000 });
     expect(tooLong.status).toBe(400);
-    const outOfService = stations.flatMap((s) => s.evses.filter((e) => e.status === 'OUTOFORDER').map((e) => ({ station: s.id, evse: e.uid })))[0];
+    const outOfService = stations.flatMap((s) => s.evses.filter((e) => e.status === EvseStatus.OutOfOrder).map((e) => ({ station: s.id, evse: e.uid })))[0];
     if (outOfService) {
       const refused = await post(gateways[0], { station_id: outOfService.station, evse_uid: outOfService.evse, token: 't' });
       expect(refused).toMatchObject({ status: 409, body: { detail: expect.stringContaining('out of service') } });
@@ -221,7 +222,7 @@ describe('reservations', () => {
   }, 180_000);
 
   it('shows the EVSE as RESERVED while the window is open, then marks the reservation NO_SHOW and frees it', async () => {
-    const target = stations.flatMap((s) => s.evses.filter((e) => e.status === 'AVAILABLE').map((e) => ({ station: s.id, evse: e.uid })))[0];
+    const target = stations.flatMap((s) => s.evses.filter((e) => e.status === EvseStatus.Available).map((e) => ({ station: s.id, evse: e.uid })))[0];
     const evseStatus = async () => {
       const body = (await (await fetch(`${gateways[0].url}/postos`)).json()) as { data: LocationDto[] };
       return body.data.find((s) => s.id === target.station)!.evses.find((e) => e.uid === target.evse)!.status;
