@@ -282,7 +282,8 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
     };
     const publishOptions: IClientPublishOptions = { qos: options.qos ?? 0 };
     if (this.options.protocolVersion === 5) {
-      publishOptions.properties = { messageExpiryInterval: Math.max(1, Math.ceil(timeoutMs / 1000)) };
+      // Whole seconds, never past the deadline (expires_at in the envelope is exact).
+      publishOptions.properties = { messageExpiryInterval: Math.max(1, Math.floor(timeoutMs / 1000)) };
     }
     client.publish(this.prefix + topic, JSON.stringify(envelope), publishOptions, (err) => {
       if (err) handlers.fail(new BrokerUnavailableError(`Publish failed: ${err.message}`));
