@@ -11,6 +11,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { buildIfNeeded } from '../scripts/build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +22,29 @@ const DURATION = Number(options.duration ?? 10);
 const CONNECTIONS = (options.connections ?? '1,16,64').split(',').map(Number);
 const SOAK = Number(options.soak ?? 0);
 const children = [];
+const databases = [];
+
+/** Where an operator's server keeps its data: a fresh PostgreSQL database when DATABASE_URL is set, PGlite in memory otherwise. */
+async function storage(operatorId) {
+  if (!process.env.DATABASE_URL) return { DATA_DIR: 'memory://' };
+  const name = `bench_${Date.now()}_${operatorId.replace('-', '_').toLowerCase()}`;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  databases.push(name);
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  return { DATABASE_URL: url.toString() };
+}
+
+async function dropDatabases() {
+  if (databases.length === 0) return;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}
 
 function log(line) {
   process.stdout.write(`${line}\n`);
@@ -76,6 +100,49 @@ async function load(url, connections, duration) {
   };
 }
 
+/**
+ * POST /reservas as fast as it goes: random windows over every EVSE of the dataset, then the
+ * token's reservations are listed to check that every 201 was stored ("nothing lost").
+ */
+async function bookingRun(datasetFile, duration) {
+  const stations = JSON.parse(readFileSync(datasetFile, 'utf8'));
+  const evses = stations.flatMap((station) =>
+    station.evses
+      .filter((evse) => !['OUTOFORDER', 'INOPERATIVE', 'REMOVED', 'BLOCKED', 'PLANNED'].includes(evse.status))
+      .map((evse) => ({ station_id: station.id, evse_uid: evse.uid })),
+  );
+  const token = `bench-${Date.now()}`;
+  const base = Date.now() + 60 * 60_000;
+  const result = await autocannon({
+    url: 'http://127.0.0.1:18001/reservas',
+    connections: 16,
+    duration,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (request) => {
+      const target = evses[Math.floor(Math.random() * evses.length)];
+      const startsAt = new Date(base + Math.floor(Math.random() * 20_000) * 60_000).toISOString();
+      return { ...request, body: JSON.stringify({ operator_id: 'BR-BEN', ...target, token, starts_at: startsAt, duration_minutes: 30 }) };
+    },
+  });
+  const byStatus = result.statusCodeStats ?? {};
+  const created = byStatus['201']?.count ?? 0;
+  const conflicts = byStatus['409']?.count ?? 0;
+  const listed = await fetch(`http://127.0.0.1:18001/reservas?token=${token}`).then((r) => r.json());
+  const stored = listed.data.length;
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    created,
+    conflicts,
+    other: result.requests.total - created - conflicts,
+    errors: result.errors + result.timeouts,
+    stored,
+    lost: created - stored,
+  };
+}
+
 /** A dataset for `operatorId` made of the Salvador demo file's stations `from` to `to` (50 in all). */
 function dataset(dir, operatorId, from = 0, to = 50) {
   const [country, party] = operatorId.split('-');
@@ -117,6 +184,8 @@ async function main() {
     brokerKind = 'embedded (MQTT 3.1.1)';
     mqttEnv = { MQTT_BROKER: '127.0.0.1', MQTT_PORT: port, MQTT_PROTOCOL_VERSION: '4', MQTT_SHARED_SUBSCRIPTIONS: 'false' };
   }
+  const databaseKind = process.env.DATABASE_URL ? `PostgreSQL ${new URL(process.env.DATABASE_URL).host}` : 'PGlite in memory';
+  log(`database: ${databaseKind}`);
   log(`broker: ${brokerKind}; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${DURATION} s per run`);
 
   const single = dataset(dir, 'BR-BEN');
@@ -125,7 +194,7 @@ async function main() {
 
   const refResponder = start('reference responder', ['bench/reference/responder.mjs'], { ...reference, STATIONS_FILE: single, OPERATOR_ID: 'BR-BEN' }, /ready/);
   const refGateway = start('reference gateway', ['bench/reference/gateway.mjs'], reference, /reference gateway on (\d+)/);
-  const server = start('station server BR-BEN', ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: 'BR-BEN', STATIONS_FILE: single, DATA_DIR: 'memory://' }, /online as/);
+  const server = start('station server BR-BEN', ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: 'BR-BEN', STATIONS_FILE: single, ...(await storage('BR-BEN')) }, /online as/);
   const gateway = start('gateway', ['dist/apps/client-gateway/main.js'], { ...ours, PORT: '18001', MQTT_CLIENT_ID: 'bench-gw' }, /Client gateway on/);
   await Promise.all([refResponder.ready, refGateway.ready, server.ready, gateway.ready]);
   const [, refPort] = await refGateway.ready;
@@ -150,13 +219,18 @@ async function main() {
   }
   const rssAfter = { gateway: rssMb(gateway.child.pid), server: rssMb(server.child.pid) };
 
+  log('reservations: random bookings at 16 connections...');
+  const reservations = await bookingRun(single, DURATION);
+
   // Merge cost: the same 50 stations split over three operators, so only the fan-out and merge differ.
   log('three operators sharing the 50 stations, merged by the gateway...');
   server.child.kill('SIGTERM');
   const split = [['BR-BEA', 0, 17], ['BR-BEB', 17, 34], ['BR-BEC', 34, 50]];
-  const threeOperators = split.map(([operatorId, from, to]) =>
-    start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId, from, to), DATA_DIR: 'memory://' }, /online as/),
-  );
+  const threeOperators = [];
+  for (const [operatorId, from, to] of split) {
+    const env = { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId, from, to), ...(await storage(operatorId)) };
+    threeOperators.push(start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], env, /online as/));
+  }
   await Promise.all(threeOperators.map((s) => s.ready));
   await waitFor200(urls.ours);
   await load(urls.ours, 16, 3);
@@ -166,9 +240,11 @@ async function main() {
   // For scale: three operators of 50 stations each (three times the bytes of every answer).
   log('three operators of 50 stations each...');
   threeOperators.forEach((s) => s.child.kill('SIGTERM'));
-  const threeFull = ['BR-BEX', 'BR-BEY', 'BR-BEZ'].map((operatorId) =>
-    start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId), DATA_DIR: 'memory://' }, /online as/),
-  );
+  const threeFull = [];
+  for (const operatorId of ['BR-BEX', 'BR-BEY', 'BR-BEZ']) {
+    const env = { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId), ...(await storage(operatorId)) };
+    threeFull.push(start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], env, /online as/));
+  }
   await Promise.all(threeFull.map((s) => s.ready));
   await waitFor200(urls.ours);
   const mergedFull = await load(urls.ours, 16, DURATION);
@@ -186,11 +262,12 @@ async function main() {
     [r.connections, 'ours', r.ours.rps, r.ours.p50, r.ours.p99, r.ours.errors, r.ratioRps.toFixed(2), r.ratioP99.toFixed(2)],
     [r.connections, 'reference', r.reference.rps, r.reference.p50, r.reference.p99, r.reference.errors, '', ''],
   ]);
-  log(`\nGET /postos, 50 stations, one operator (broker: ${brokerKind})\n${table(rows)}`);
+  log(`\nGET /postos, 50 stations, one operator (broker: ${brokerKind}; database: ${databaseKind})\n${table(rows)}`);
   log(`\nthree operators sharing the 50 stations, 16 connections: ${merged.rps} req/s, p50 ${merged.p50} ms, p99 ${merged.p99} ms, errors ${merged.errors}` +
     (singleAt16 ? ` (${(merged.rps / singleAt16.rps).toFixed(2)}x one operator)` : ''));
   log(`three operators of 50 stations each (150 in all), 16 connections: ${mergedFull.rps} req/s, p50 ${mergedFull.p50} ms, p99 ${mergedFull.p99} ms, errors ${mergedFull.errors}`);
   log(`RSS MB: gateway ${rssBefore.gateway.toFixed(0)} -> ${rssAfter.gateway.toFixed(0)}, station server ${rssBefore.server.toFixed(0)} -> ${rssAfter.server.toFixed(0)}`);
+  log(`reservations: ${reservations.rps} POST/s, p50 ${reservations.p50} ms, p99 ${reservations.p99} ms; ${reservations.created} created, ${reservations.conflicts} conflicts, ${reservations.other} other, ${reservations.errors} errors; stored ${reservations.stored}, lost ${reservations.lost}`);
   if (soak) log(`soak ${soak.seconds} s: ${soak.rps} req/s, gateway RSS ${soak.gatewayRssBeforeMb.toFixed(0)} -> ${soak.gatewayRssAfterMb.toFixed(0)} MB (${(soak.growth * 100).toFixed(1)}%)`);
 
   const at16 = results.find((r) => r.connections === 16);
@@ -198,6 +275,7 @@ async function main() {
     'req/s at 16 connections >= 0.8x reference': at16 ? at16.ratioRps >= 0.8 : undefined,
     'p99 at 16 connections <= 2x reference': at16 ? at16.ratioP99 <= 2 : undefined,
     'three operators >= 0.5x one operator': singleAt16 ? merged.rps / singleAt16.rps >= 0.5 : undefined,
+    'reservations >= 500 POST/s with none lost': reservations.rps >= 500 && reservations.lost === 0 && reservations.other === 0 && reservations.errors === 0,
     'no errors': [...results.flatMap((r) => [r.ours.errors, r.reference.errors]), merged.errors, mergedFull.errors].every((e) => e === 0),
     ...(soak ? { 'gateway RSS grows < 10% in the soak': soak.growth < 0.1 } : {}),
   };
@@ -206,7 +284,7 @@ async function main() {
 
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const file = join(root, 'bench', 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), broker: brokerKind, cores: cpus().length, durationSeconds: DURATION, results, merged, mergedFull, rssBefore, rssAfter, soak, targets }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), broker: brokerKind, database: databaseKind, cores: cpus().length, durationSeconds: DURATION, results, merged, mergedFull, reservations, rssBefore, rssAfter, soak, targets }, null, 2));
   log(`\nresults written to ${file}`);
 }
 
@@ -219,4 +297,7 @@ main()
     process.stderr.write(`${err.stack ?? err}\n`);
     process.exitCode = 1;
   })
-  .finally(stopAll);
+  .finally(async () => {
+    stopAll();
+    await dropDatabases().catch((err) => process.stderr.write(`could not drop the bench databases: ${err.message}\n`));
+  });
