@@ -79,7 +79,7 @@ export class ReservationsService {
       throw new ServiceUnavailableException(`Operator ${operatorId} is not online`);
     }
     return this.client
-      .request<T>(Topics.reservationCommand(operatorId, action), data, { timeoutMs: this.timeoutMs, requestId, qos: 1 })
+      .request<T>(Topics.reservationCommand(operatorId, action), data, { timeoutMs: this.timeoutMs, requestId, qos: 1, operatorId })
       .catch((error: unknown) => {
         throw toHttpException(error);
       });

@@ -22,6 +22,8 @@ export interface MqttClientProxyOptions extends MqttConnectionOptions {
 
 export interface RequestOptions {
   timeoutMs?: number;
+  /** The operator a unicast request goes to, for the round-trip observers. */
+  operatorId?: string;
   /** Trace id that travels to the server's logs. */
   requestId?: string;
   qos?: 0 | 1;
@@ -74,6 +76,13 @@ export interface ScatterResult<T> {
 
 export type MqttClientStatus = 'connected' | 'disconnected' | 'reconnecting';
 
+/** How one operator's part of a request ended, for metrics. */
+export interface RoundTrip {
+  operatorId: string;
+  outcome: 'ok' | 'error' | 'timeout';
+  seconds: number;
+}
+
 interface PendingRequest {
   accept(reply: ReceivedReply): void;
   fail(error: TransportError): void;
@@ -92,6 +101,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
   readonly presence = new PresenceRegistry();
   private readonly logger = new Logger(MqttClientProxy.name);
   private readonly pending = new Map<string, PendingRequest>();
+  private readonly observers = new Set<(roundTrip: RoundTrip) => void>();
   private readonly prefix: string;
   private mqtt?: MqttClient;
   private firstConnection?: Promise<void>;
@@ -117,6 +127,12 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
   /** Number of requests waiting for their replies. */
   get inFlight(): number {
     return this.pending.size;
+  }
+
+  /** Calls `observer` with the outcome of every operator's part of every request. */
+  observe(observer: (roundTrip: RoundTrip) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Resolves when connected; rejects at once while the broker is unreachable. */
@@ -155,10 +171,14 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
 
   /** Sends a request to one responder (an operator-addressed topic) and resolves with its data. */
   request<T>(topic: string, data: unknown, options: RequestOptions = {}): Promise<T> {
+    const started = performance.now();
+    const observe = (outcome: RoundTrip['outcome']) =>
+      options.operatorId && this.notify({ operatorId: options.operatorId, outcome, seconds: (performance.now() - started) / 1000 });
     return new Promise<T>((resolve, reject) => {
       this.dispatch(topic, data, options, (settle) => ({
         accept: (reply) =>
           settle(() => {
+            observe(reply.error ? 'error' : 'ok');
             if (reply.error) return reject(new RemoteError(reply.error));
             try {
               resolve(valueOf(reply) as T);
@@ -166,7 +186,11 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
               reject(new RemoteError({ code: ErrorCode.Internal, message: 'The reply is not valid JSON' }));
             }
           }),
-        fail: (error) => settle(() => reject(error)),
+        fail: (error) =>
+          settle(() => {
+            if (!(error instanceof BrokerUnavailableError)) observe(error instanceof RequestTimeoutError ? 'timeout' : 'error');
+            reject(error);
+          }),
       }));
     });
   }
@@ -186,13 +210,15 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
       const replies = new Map<string, OperatorReply<T>>();
       this.dispatch(topic, data, options, (settle) => {
         const finish = () =>
-          settle(() =>
-            resolve({
-              replies: [...replies.values()],
-              timedOut: [...expected].filter((operatorId) => !replies.has(operatorId)),
-              offline: [...offline],
-            }),
-          );
+          settle(() => {
+            const timedOut = [...expected].filter((operatorId) => !replies.has(operatorId));
+            for (const reply of replies.values()) {
+              this.notify({ operatorId: reply.operatorId, outcome: reply.error ? 'error' : 'ok', seconds: reply.elapsedMs / 1000 });
+            }
+            const seconds = (performance.now() - started) / 1000;
+            for (const operatorId of timedOut) this.notify({ operatorId, outcome: 'timeout', seconds });
+            resolve({ replies: [...replies.values()], timedOut, offline: [...offline] });
+          });
         const finishWhenComplete = () => {
           if (expected.size === 0 || [...expected].every((operatorId) => replies.has(operatorId))) finish();
         };
@@ -338,6 +364,10 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
     }
     // Unknown ids are late replies to requests that already timed out.
     this.pending.get(reply.id)?.accept(reply);
+  }
+
+  private notify(roundTrip: RoundTrip): void {
+    for (const observer of this.observers) observer(roundTrip);
   }
 
   private failAll(error: TransportError): void {
