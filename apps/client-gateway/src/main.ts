@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { logLevelsUpTo, type MqttClientProxy } from '@app/shared';
+import { exitGracefullyOnSignals, logLevelsUpTo, type MqttClientProxy } from '@app/shared';
 import { AppModule } from './app.module.js';
 import type { ClientGatewayEnvironment } from './config/client-gateway.env.js';
 import { setupSwagger } from './swagger.js';
@@ -28,7 +28,7 @@ async function bootstrap(): Promise<void> {
   const config = app.get<ConfigService<ClientGatewayEnvironment, true>>(ConfigService);
   app.useLogger(logLevelsUpTo(config.get('LOG_LEVEL', { infer: true })));
   setupSwagger(app, app.get<MqttClientProxy>(STATIONS_CLIENT).clientId);
-  app.enableShutdownHooks();
+  exitGracefullyOnSignals(app, config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }), new Logger('Shutdown'));
   const port = config.get('PORT', { infer: true });
   await app.listen(port, '0.0.0.0');
   new Logger('Bootstrap').log(`Client gateway on http://localhost:${port} (docs at /docs)`);

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { logLevelsUpTo, MqttServer } from '@app/shared';
+import { exitGracefullyOnSignals, logLevelsUpTo, MqttServer } from '@app/shared';
 import { AppModule } from './app.module.js';
 import { mqttServerOptions, type StationServerEnvironment } from './config/station-server.env.js';
 
@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   const options = mqttServerOptions(config);
   // The microservice takes the app's global pipe and filter (APP_PIPE, APP_FILTER).
   app.connectMicroservice({ strategy: new MqttServer(options) }, { inheritAppConfig: true });
-  app.enableShutdownHooks();
+  exitGracefullyOnSignals(app, config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }), new Logger('Shutdown'));
   // Migrations and the dataset import run in init, before any request is taken.
   await app.init();
   await app.startAllMicroservices();

@@ -14,3 +14,4 @@ export * from './mqtt/topics.js';
 export * from './validation/validation-errors.js';
 export * from './mqtt/raw-json.js';
 export * from './dto/reservation.dto.js';
+export * from './lifecycle/graceful-shutdown.js';

@@ -72,6 +72,12 @@ export class MqttEnvironment {
   @Max(60_000)
   MQTT_CONNECT_TIMEOUT_MS: number = 5000;
 
+  /** Longest a graceful shutdown (SIGTERM) may take before the process exits anyway, in milliseconds. */
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
   /** Whether the broker supports `$share` (Mosquitto 2, EMQX, HiveMQ do; the embedded broker does not). */
   @Transform(toBoolean)
   @IsBoolean()

@@ -50,6 +50,10 @@ export class MqttServer extends ServerMqtt {
   private readonly prefix: string;
   private readonly presenceTopic: string;
   private routes: Array<[string, MessageHandler]> = [];
+  private filters: string[] = [];
+  private closing = false;
+  private inFlight = 0;
+  private drained?: () => void;
 
   constructor(private readonly config: MqttServerOptions) {
     super({ url: config.url });
@@ -80,20 +84,31 @@ export class MqttServer extends ServerMqtt {
     client.on('message', (topic, payload, packet) => {
       this.onMessage(client, topic, payload, packet).catch((err: unknown) => this.handleError(String(err)));
     });
+    this.filters = [];
     for (const [topic, handler] of this.routes) {
       const filter = this.config.sharedSubscriptions
         ? `$share/${this.config.operatorId}/${this.prefix}${topic}`
         : this.prefix + topic;
+      this.filters.push(filter);
       client.subscribe(filter, { qos: (handler.extras?.qos as 0 | 1 | undefined) ?? 0 });
     }
   }
 
-  /** Clears this replica's presence before disconnecting, so gateways stop waiting for it. */
+  /**
+   * Graceful stop: takes no new request, lets the handlers that run finish and answer, clears this
+   * replica's presence (gateways stop waiting for it), then disconnects.
+   */
   // Nest awaits close() on shutdown, though the base class declares it void.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   override async close(): Promise<void> {
     const client = this.mqttClient as MqttClient | undefined;
     if (!client) return;
+    this.closing = true;
+    if (client.connected && this.filters.length > 0) await client.unsubscribeAsync(this.filters).catch(() => undefined);
+    if (this.inFlight > 0) {
+      this.log.log(`Finishing ${this.inFlight} request(s) in flight`);
+      await new Promise<void>((resolve) => (this.drained = resolve));
+    }
     if (client.connected) {
       await client.publishAsync(this.presenceTopic, Buffer.alloc(0), { qos: 1, retain: true }).catch(() => undefined);
     }
@@ -128,6 +143,7 @@ export class MqttServer extends ServerMqtt {
       return;
     }
 
+    if (this.closing) return;
     if (handler.isEventHandler) {
       await this.handleEvent(topic, { pattern: topic, data: body }, new MqttRequestContext([topic, packet, undefined]));
       return;
@@ -141,8 +157,24 @@ export class MqttServer extends ServerMqtt {
       return;
     }
     const context = new MqttRequestContext([topic, packet, body]);
-    const respond = this.replyPublisher(client, body, packet.qos === 0 ? 0 : 1);
-    return this.handleRequest(context, async () => this.transformToObservable(await handler(body.data, context)), respond);
+    const publish = this.replyPublisher(client, body, packet.qos === 0 ? 0 : 1);
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      if (--this.inFlight === 0) this.drained?.();
+    };
+    this.inFlight++;
+    const respond = (reply: WritePacket) => {
+      publish(reply);
+      if (reply.isDisposed || (reply.err !== undefined && reply.err !== null)) finish();
+    };
+    // handleRequest is typed void but returns the processing promise.
+    const processing = this.handleRequest(context, async () => this.transformToObservable(await handler(body.data, context)), respond) as unknown;
+    await Promise.resolve(processing).catch((err: unknown) => {
+      finish();
+      throw err;
+    });
   }
 
   private replyPublisher(client: MqttClient, request: RequestEnvelope, qos: 0 | 1) {
