@@ -21,14 +21,17 @@ async function bootstrap(): Promise<void> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  let draining = false;
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // While shutting down, answers close their connection, so the server is not kept open by keep-alive.
+    if (draining) reply.header('connection', 'close');
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { abortOnError: false, bufferLogs: true });
   const config = app.get<ConfigService<ClientGatewayEnvironment, true>>(ConfigService);
   app.useLogger(logLevelsUpTo(config.get('LOG_LEVEL', { infer: true })));
   setupSwagger(app, app.get<MqttClientProxy>(STATIONS_CLIENT).clientId);
-  exitGracefullyOnSignals(app, config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }), new Logger('Shutdown'));
+  exitGracefullyOnSignals(app, config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }), new Logger('Shutdown'), () => (draining = true));
   const port = config.get('PORT', { infer: true });
   await app.listen(port, '0.0.0.0');
   new Logger('Bootstrap').log(`Client gateway on http://localhost:${port} (docs at /docs)`);

@@ -51,7 +51,7 @@ describe('toHttpException', () => {
 
   it('keeps the details of a conflict', () => {
     const mapped = asHttp(new RemoteError({ code: ErrorCode.Conflict, message: 'EVSE is busy', details: { uid: 'FSA-001-E1' } }));
-    expect(mapped.getResponse()).toEqual({ message: 'EVSE is busy', details: { uid: 'FSA-001-E1' } });
+    expect(mapped.getResponse()).toEqual({ message: 'EVSE is busy', conflict: { uid: 'FSA-001-E1' } });
   });
 
   it('hides the remote message of an internal error', () => {
