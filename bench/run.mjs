@@ -195,7 +195,7 @@ async function main() {
   const refResponder = start('reference responder', ['bench/reference/responder.mjs'], { ...reference, STATIONS_FILE: single, OPERATOR_ID: 'BR-BEN' }, /ready/);
   const refGateway = start('reference gateway', ['bench/reference/gateway.mjs'], reference, /reference gateway on (\d+)/);
   const server = start('station server BR-BEN', ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: 'BR-BEN', STATIONS_FILE: single, ...(await storage('BR-BEN')) }, /online as/);
-  const gateway = start('gateway', ['dist/apps/client-gateway/main.js'], { ...ours, PORT: '18001', MQTT_CLIENT_ID: 'bench-gw' }, /Client gateway on/);
+  const gateway = start('gateway', ['dist/apps/client-gateway/main.js'], { ...ours, PORT: '18001', MQTT_CLIENT_ID: 'bench-gw', RATE_LIMIT_MAX: '0' }, /Client gateway on/);
   await Promise.all([refResponder.ready, refGateway.ready, server.ready, gateway.ready]);
   const [, refPort] = await refGateway.ready;
   const urls = { ours: 'http://127.0.0.1:18001/postos', reference: `http://127.0.0.1:${refPort}/postos` };

@@ -78,7 +78,7 @@ export class TestSystem {
   async gateway(env: Record<string, string> = {}): Promise<Gateway> {
     const port = await freePort();
     const gateway = this.track(
-      new AppProcess(`gateway :${port}`, BUILT_APPS.gateway, this.env({ PORT: String(port), REQUEST_TIMEOUT_MS: '2000', ...env })),
+      new AppProcess(`gateway :${port}`, BUILT_APPS.gateway, this.env({ PORT: String(port), REQUEST_TIMEOUT_MS: '2000', RATE_LIMIT_MAX: '0', ...env })),
     );
     await gateway.waitForLog(/Client gateway on/, 30_000);
     return { url: `http://127.0.0.1:${port}`, process: gateway };

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { createHttpValidationPipe } from './common/http-validation.pipe.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
-import { validateClientGatewayEnv } from './config/client-gateway.env.js';
+import { validateClientGatewayEnv, type ClientGatewayEnvironment } from './config/client-gateway.env.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
@@ -13,6 +14,13 @@ import { TransportModule } from './transport/transport.module.js';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateClientGatewayEnv }),
+    ThrottlerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<ClientGatewayEnvironment, true>) => {
+        const limit = config.get('RATE_LIMIT_MAX', { infer: true });
+        return { throttlers: [{ ttl: config.get('RATE_LIMIT_WINDOW_MS', { infer: true }), limit }], skipIf: () => limit === 0 };
+      },
+    }),
     TransportModule,
     StationsModule,
     ReservationsModule,
@@ -22,6 +30,7 @@ import { TransportModule } from './transport/transport.module.js';
   providers: [
     { provide: APP_PIPE, useFactory: createHttpValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_GUARD, useClass: ThrottlerGuard },
   ],
 })
 export class AppModule {}

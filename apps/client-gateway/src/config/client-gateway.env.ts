@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { ConfigService } from '@nestjs/config';
 import { connectionOptionsFromConfig, flattenValidationErrors, MqttEnvironment, type MqttClientProxyOptions } from '@app/shared';
 import { plainToInstance } from 'class-transformer';
-import { IsInt, Max, Min, validateSync } from 'class-validator';
+import { IsInt, IsString, Max, Min, validateSync } from 'class-validator';
 
 /** Environment of one gateway instance. Only this folder reads process.env. */
 export class ClientGatewayEnvironment extends MqttEnvironment {
@@ -11,6 +11,26 @@ export class ClientGatewayEnvironment extends MqttEnvironment {
   @Min(0)
   @Max(65535)
   PORT: number = 8001;
+
+  /** Requests one client IP may make per RATE_LIMIT_WINDOW_MS (0: no limit). /health and /metrics are not limited. */
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_MAX: number = 600;
+
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS: number = 60_000;
+
+  /** Largest request body accepted, in bytes (413 beyond). */
+  @IsInt()
+  @Min(256)
+  @Max(10 * 1024 * 1024)
+  BODY_LIMIT_BYTES: number = 16 * 1024;
+
+  /** Origins allowed by CORS, comma-separated, or * for any; empty: no CORS headers. */
+  @IsString()
+  CORS_ORIGINS: string = '';
 
   /** Deadline of every request over MQTT, in milliseconds. */
   @IsInt()

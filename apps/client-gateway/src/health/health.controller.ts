@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
@@ -5,6 +6,7 @@ import { MqttClientProxy } from '@app/shared';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
 
 @ApiTags('ops')
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(
