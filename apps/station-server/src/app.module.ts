@@ -5,6 +5,8 @@ import { RpcErrorFilter } from './common/rpc-error.filter.js';
 import { RpcValidationPipe } from './common/rpc-validation.pipe.js';
 import { validateStationServerEnv } from './config/station-server.env.js';
 import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
 import { StationsModule } from './stations/stations.module.js';
 
@@ -12,6 +14,8 @@ import { StationsModule } from './stations/stations.module.js';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateStationServerEnv }),
     DatabaseModule,
+    HealthModule,
+    MetricsModule,
     StationsModule,
     ReservationsModule,
   ],

@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { exitGracefullyOnSignals, logLevelsUpTo, MqttServer } from '@app/shared';
 import { AppModule } from './app.module.js';
 import { mqttServerOptions, type StationServerEnvironment } from './config/station-server.env.js';
+import { TransportStatus } from './health/transport-status.js';
 
 /** One process is one replica of one operator's station server. */
 async function bootstrap(): Promise<void> {
@@ -14,11 +15,18 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logLevelsUpTo(config.get('LOG_LEVEL', { infer: true })));
   const options = mqttServerOptions(config);
   // The microservice takes the app's global pipe and filter (APP_PIPE, APP_FILTER).
-  app.connectMicroservice({ strategy: new MqttServer(options) }, { inheritAppConfig: true });
+  const server = new MqttServer(options);
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  app.get(TransportStatus).attach(server);
   exitGracefullyOnSignals(app, config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }), new Logger('Shutdown'));
   // Migrations and the dataset import run in init, before any request is taken.
   await app.init();
   await app.startAllMicroservices();
+  const healthPort = config.get('HEALTH_PORT', { infer: true });
+  if (healthPort) {
+    await app.listen(healthPort, '0.0.0.0');
+    new Logger('Bootstrap').log(`Health and metrics on http://localhost:${healthPort}/health/ready and /metrics`);
+  }
   new Logger('Bootstrap').log(`Station server of ${options.operatorId} online as ${options.instanceId}`);
 }
 

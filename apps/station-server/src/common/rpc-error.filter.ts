@@ -1,10 +1,12 @@
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { RpcException } from '@nestjs/microservices';
 import { ErrorCode, type WireError } from '@app/shared';
 import { throwError, type Observable } from 'rxjs';
 
 /**
- * Turns whatever a handler threw into the wire error of the reply. Expected failures
+ * Turns whatever a handler threw into the wire error of the reply (HTTP errors of the health port
+ * are answered as they are). Expected failures
  * (RpcException carrying a WireError) pass as they are; anything else is logged here
  * and leaves as a bare INTERNAL error, never with its message or stack.
  */
@@ -12,8 +14,20 @@ import { throwError, type Observable } from 'rxjs';
 export class RpcErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(RpcErrorFilter.name);
 
-  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() === 'http') return this.answerHttp(exception, host);
     return throwError(() => this.toWireError(exception));
+  }
+
+  /** The health and metrics port: the HTTP error as it is, or a bare 500. */
+  private answerHttp(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof HttpException) {
+      void reply.status(exception.getStatus()).send(exception.getResponse());
+      return;
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    void reply.status(500).send({ statusCode: 500, message: 'Internal server error' });
   }
 
   private toWireError(exception: unknown): WireError {

@@ -30,6 +30,13 @@ export class StationServerEnvironment extends MqttEnvironment {
   @IsString()
   STATIONS_FILE?: string;
 
+  /** HTTP port of /health/live, /health/ready and /metrics; unset: no HTTP port. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  HEALTH_PORT?: number;
+
   /** Longest reservation window a driver may book, in minutes. */
   @IsInt()
   @Min(1)

@@ -1,8 +1,9 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CreateReservationCommandDto,
   ListReservationsDto,
+  MqttRequestContext,
   ReservationAction,
   ReservationIdDto,
   Topics,
@@ -13,10 +14,13 @@ import { ReservationsService } from './reservations.service.js';
 /** Commands travel at QoS 1: a lost command is redelivered, and recognized when it is. */
 @Controller()
 export class ReservationsController {
+  private readonly logger = new Logger(ReservationsController.name);
+
   constructor(private readonly reservations: ReservationsService) {}
 
   @MessagePattern(Topics.reservationCommandPattern(ReservationAction.Create), { qos: 1 })
-  create(@Payload() command: CreateReservationCommandDto): Promise<ReservationDto> {
+  create(@Payload() command: CreateReservationCommandDto, @Ctx() context: MqttRequestContext): Promise<ReservationDto> {
+    this.logger.debug(`create reservation of ${command.evse_uid} for ${command.token}, request ${context.getRequestId() ?? '-'}`);
     return this.reservations.create(command);
   }
 

@@ -11,6 +11,7 @@ import {
   type WireError,
 } from '@app/shared';
 import type { StationServerEnvironment } from '../config/station-server.env.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { StationsService } from '../stations/stations.service.js';
 import { ReservationsRepository, type Outcome, type ReservationRow } from './reservations.repository.js';
 
@@ -32,6 +33,7 @@ export class ReservationsService {
   constructor(
     private readonly repository: ReservationsRepository,
     private readonly stations: StationsService,
+    private readonly metrics: MetricsService,
     private readonly config: ConfigService<StationServerEnvironment, true>,
   ) {
     this.operatorId = config.get('OPERATOR_ID', { infer: true });
@@ -72,6 +74,7 @@ export class ReservationsService {
       requestHash,
     );
     if ('reservation' in outcome) this.stations.invalidate();
+    this.metrics.reservations.inc({ outcome: 'reservation' in outcome ? 'created' : 'conflict' });
     return this.answer(outcome);
   }
 
@@ -99,6 +102,7 @@ export class ReservationsService {
     const freed = await this.repository.sweepExpired();
     if (freed.length > 0) {
       this.stations.invalidate();
+      this.metrics.reservations.inc({ outcome: 'expired' }, freed.length);
       this.logger.log(`${freed.length} reservations expired (NO_SHOW)`);
     }
     return freed.length;

@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+
+/** Prometheus metrics of one station-server replica. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  /** Reservations by outcome: created, conflict (overlap refused), expired (NO_SHOW). */
+  readonly reservations = new Counter({
+    name: 'reservations_total',
+    help: 'Reservations created, refused for overlapping, and expired',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
