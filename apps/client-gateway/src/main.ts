@@ -1,16 +1,13 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import helmet from '@fastify/helmet';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { exitGracefullyOnSignals, logLevelsUpTo, type MqttClientProxy } from '@app/shared';
-import type { FastifyError } from 'fastify';
+import { exitGracefullyOnSignals, createLogger, type MqttClientProxy } from '@app/shared';
 import { AppModule } from './app.module.js';
-import { PROBLEM_JSON } from './common/problem-details.filter.js';
 import type { ClientGatewayEnvironment } from './config/client-gateway.env.js';
 import { setupSwagger } from './swagger.js';
 import { STATIONS_CLIENT } from './transport/transport.constants.js';
@@ -32,25 +29,10 @@ async function bootstrap(): Promise<void> {
     // While shutting down, answers close their connection, so the server is not kept open by keep-alive.
     if (draining) reply.header('connection', 'close');
   });
-  // Errors raised by Fastify before a route runs (body too large, unreadable JSON) are problem details too.
-  fastify.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    void reply
-      .status(status)
-      .header('content-type', PROBLEM_JSON)
-      .send({
-        type: 'about:blank',
-        title: STATUS_CODES[status],
-        status,
-        detail: status === 500 ? 'An unexpected error occurred' : error.message,
-        instance: request.url.split('?')[0],
-        request_id: String(request.id),
-      });
-  });
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { abortOnError: false, bufferLogs: true });
   const config = app.get<ConfigService<ClientGatewayEnvironment, true>>(ConfigService);
-  app.useLogger(logLevelsUpTo(config.get('LOG_LEVEL', { infer: true })));
+  app.useLogger(createLogger(config.get('LOG_LEVEL', { infer: true }), config.get('LOG_FORMAT', { infer: true })));
   app.useBodyParser('application/json', { bodyLimit: config.get('BODY_LIMIT_BYTES', { infer: true }) });
   await app.register(helmet, {
     // Swagger UI at /docs runs inline scripts and styles.

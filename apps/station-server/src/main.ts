@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { exitGracefullyOnSignals, logLevelsUpTo, MqttServer } from '@app/shared';
+import { exitGracefullyOnSignals, createLogger, MqttServer } from '@app/shared';
 import { AppModule } from './app.module.js';
 import { mqttServerOptions, type StationServerEnvironment } from './config/station-server.env.js';
 import { TransportStatus } from './health/transport-status.js';
@@ -12,7 +12,7 @@ import { TransportStatus } from './health/transport-status.js';
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { abortOnError: false, bufferLogs: true });
   const config = app.get<ConfigService<StationServerEnvironment, true>>(ConfigService);
-  app.useLogger(logLevelsUpTo(config.get('LOG_LEVEL', { infer: true })));
+  app.useLogger(createLogger(config.get('LOG_LEVEL', { infer: true }), config.get('LOG_FORMAT', { infer: true })));
   const options = mqttServerOptions(config);
   // The microservice takes the app's global pipe and filter (APP_PIPE, APP_FILTER).
   const server = new MqttServer(options);

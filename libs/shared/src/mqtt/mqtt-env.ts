@@ -1,4 +1,4 @@
-import type { LogLevel } from '@nestjs/common';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
@@ -20,11 +20,20 @@ export function logLevelsUpTo(level: LogLevel): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
 }
 
+/** The process logger: human-readable lines, or one JSON object per line for log collectors. */
+export function createLogger(level: LogLevel, format: 'text' | 'json'): ConsoleLogger {
+  return new ConsoleLogger({ logLevels: logLevelsUpTo(level), json: format === 'json' });
+}
+
 /** Settings common to gateways and station servers: logging and the MQTT connection. */
 export class MqttEnvironment {
   /** Most detailed level logged: error, warn, log, debug or verbose. */
   @IsIn(LOG_LEVELS.slice(1), { message: 'LOG_LEVEL must be one of error, warn, log, debug, verbose' })
   LOG_LEVEL: LogLevel = 'log';
+
+  /** text (human-readable) or json (one object per line). */
+  @IsIn(['text', 'json'], { message: 'LOG_FORMAT must be text or json' })
+  LOG_FORMAT: 'text' | 'json' = 'text';
 
   /** Broker host name or IP. */
   @IsString()
