@@ -1,8 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image per app: docker build --build-arg APP=client-gateway (or station-server) .
-ARG NODE_IMAGE=node:20-alpine
-
-FROM ${NODE_IMAGE} AS build
+FROM node:20-alpine AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,13 +10,19 @@ COPY libs ./libs
 ARG APP=client-gateway
 RUN npx nest build "${APP}"
 
-FROM ${NODE_IMAGE} AS runtime
+FROM node:20-alpine AS runtime
 ARG APP=client-gateway
-ENV NODE_ENV=production
+ENV NODE_ENV=production \
+    APP=${APP} \
+    HEALTH_PORT=9100 \
+    LOG_FORMAT=json
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist/apps/${APP} ./dist
 COPY apps/station-server/data ./data
+COPY scripts/healthcheck.mjs ./healthcheck.mjs
 USER node
+# docker-compose.yml adds a start period for the first start.
+HEALTHCHECK --interval=10s --timeout=5s --retries=3 CMD ["node", "healthcheck.mjs"]
 CMD ["node", "dist/main.js"]
