@@ -1,0 +1,131 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Topics, type RequestEnvelope } from '@app/shared';
+import { parse } from 'yaml';
+import { AppProcess } from '../../../test/support/app-process.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { eventually } from '../../../test/support/eventually.js';
+import { plainClient } from '../../../test/support/mqtt.js';
+import { BUILT_APPS, REPO_ROOT } from '../../../test/support/paths.js';
+import { freePort } from '../../../test/support/ports.js';
+import type { BrokerAddress } from '../../../test/support/test-system.js';
+
+interface ComposeService {
+  build?: { args?: { APP?: string } };
+  environment?: string[];
+  volumes?: string[];
+}
+
+const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+const hasMosquitto = spawnSync('mosquitto', ['-h']).error === undefined;
+// The compose file runs on PostgreSQL and an authenticated Mosquitto: both are needed here.
+const runnable = hasMosquitto && !!process.env.DATABASE_URL;
+
+/** The environment docker-compose.yml gives a service, as a map. */
+function environmentOf(service: ComposeService): Record<string, string> {
+  return Object.fromEntries((service.environment ?? []).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+}
+
+/** Container path -> repository path, from the broker's bind mounts. */
+function mounts(service: ComposeService): Record<string, string> {
+  return Object.fromEntries(
+    (service.volumes ?? [])
+      .filter((volume) => volume.startsWith('./'))
+      .map((volume) => {
+        const [source, target] = volume.split(':');
+        return [target, join(REPO_ROOT, source)];
+      }),
+  );
+}
+
+(runnable ? describe : describe.skip)('the compose deployment, run as processes', () => {
+  const processes: AppProcess[] = [];
+  const databases: TestDatabase[] = [];
+  const gateways: Record<string, { url: string; process: AppProcess }> = {};
+  let mosquitto: ChildProcess;
+  let broker: BrokerAddress;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    broker = { host: '127.0.0.1', port, protocolVersion: 5, sharedSubscriptions: true };
+    // The repo's mosquitto.conf, with only the listener, the data folder and the mounted files moved.
+    const files = mounts(compose.services.broker);
+    const dir = mkdtempSync(join(tmpdir(), 'compose-broker-'));
+    const config = readFileSync(files['/mosquitto/config/mosquitto.conf'], 'utf8')
+      .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
+      .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
+      .replace(/^(password_file|acl_file) (.*)$/gm, (_line, key: string, path: string) => `${key} ${files[path]}`);
+    writeFileSync(join(dir, 'mosquitto.conf'), config);
+    mosquitto = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+    await eventually(async () => (await plainClient(broker, { username: 'healthcheck', password: 'healthcheck-demo-password' })).endAsync(), 10_000);
+
+    for (const [name, service] of Object.entries(compose.services)) {
+      const app = service.build?.args?.APP;
+      if (!app) continue;
+      const env = environmentOf(service);
+      // Hostnames become 127.0.0.1; ports that would collide on one host become free ones.
+      env.MQTT_BROKER = '127.0.0.1';
+      env.MQTT_PORT = String(port);
+      if (env.STATIONS_FILE) env.STATIONS_FILE = env.STATIONS_FILE.replace(/^\/app\/data\//, join(REPO_ROOT, 'apps/station-server/data/'));
+      if (env.DATABASE_URL) {
+        const database = (await createTestDatabase())!;
+        databases.push(database);
+        env.DATABASE_URL = database.url;
+      }
+      if (env.HEALTH_PORT) env.HEALTH_PORT = String(await freePort());
+      if (app === 'client-gateway') env.PORT = String(await freePort());
+      const child = new AppProcess(name, app === 'client-gateway' ? BUILT_APPS.gateway : BUILT_APPS.stationServer, env);
+      processes.push(child);
+      if (app === 'client-gateway') gateways[name] = { url: `http://127.0.0.1:${env.PORT}`, process: child };
+    }
+    await Promise.all(processes.map((p) => p.waitForLog(/online as|Client gateway on/, 60_000)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop('SIGTERM', 5000)));
+    mosquitto?.kill('SIGKILL');
+    await Promise.all(databases.map((d) => d.drop().catch(() => undefined)));
+  });
+
+  it('answers GET /postos with every operator on both gateways', async () => {
+    expect(Object.keys(gateways).sort()).toEqual(['client_servidor_1', 'client_servidor_2']);
+    for (const gateway of Object.values(gateways)) {
+      const body = await eventually(async () => {
+        const response = await fetch(`${gateway.url}/postos`);
+        expect(response.status).toBe(200);
+        const json = (await response.json()) as { operators: { answered: string[] } };
+        expect(json.operators.answered).toEqual(['BR-FSA', 'BR-SSA', 'BR-VDC']);
+        return json;
+      }, 30_000);
+      expect(body.operators.answered).toHaveLength(3);
+    }
+  });
+
+  it('refuses a client with the wrong password, and one with no credentials', async () => {
+    await expect(plainClient(broker, { username: 'gateway', password: 'not-the-password' })).rejects.toThrow(/authori/i);
+    await expect(plainClient(broker)).rejects.toThrow(/authori/i);
+  });
+
+  it("keeps a gateway's replies from every other client id", async () => {
+    const first = gateways.client_servidor_1;
+    const clientId = /as (cliente1-[0-9a-f]+)/.exec(first.process.log)![1];
+    const spyId = `cliente9-${randomUUID().slice(0, 8)}`;
+    const spy = await plainClient(broker, { username: 'gateway', password: 'gateway-demo-password', clientId: spyId });
+    const seen: string[] = [];
+    spy.on('message', (topic) => seen.push(topic));
+    try {
+      await spy.subscribeAsync([Topics.response('postos', clientId), 'client/+/response/#'], { qos: 0 });
+      expect((await fetch(`${first.url}/postos`)).status).toBe(200);
+      // A round trip of the spy's own after that reply: what the broker would have sent it has arrived by then.
+      const probe: RequestEnvelope = { id: randomUUID(), reply_to: Topics.response('postos', spyId), data: {} };
+      await spy.publishAsync(Topics.stationsRequest, JSON.stringify(probe), { qos: 0 });
+      await eventually(() => expect(seen).toContain(Topics.response('postos', spyId)));
+      expect(seen.filter((topic) => topic !== Topics.response('postos', spyId))).toEqual([]);
+    } finally {
+      await spy.endAsync();
+    }
+  });
+});
