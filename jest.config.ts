@@ -18,7 +18,7 @@ const config: Config = {
   testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-  testTimeout: 60_000,
+  testTimeout: 120_000,
   maxWorkers: 2,
 };
 

@@ -70,7 +70,7 @@ export class TestSystem {
       ...options.env,
     });
     const server = this.track(new AppProcess(`station-server ${operatorId}`, BUILT_APPS.stationServer, env));
-    if (options.waitOnline !== false) await server.waitForLog(/online as/, 60_000);
+    if (options.waitOnline !== false) await server.waitForLog(/online as/, 120_000);
     return server;
   }
 

@@ -21,7 +21,7 @@ describe('broker outage', () => {
     system = new TestSystem(broker.address);
     [server, gateway] = await Promise.all([system.stationServer('BR-VDC'), system.gateway()]);
     await eventually(async () => expect((await timedGet(`${gateway.url}/postos`)).status).toBe(200), 20_000);
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     await system.shutdown();

@@ -82,7 +82,7 @@ function mounts(service: ComposeService): Record<string, string> {
       if (app === 'client-gateway') gateways[name] = { url: `http://127.0.0.1:${env.PORT}`, process: child };
     }
     await Promise.all(processes.map((p) => p.waitForLog(/online as|Client gateway on/, 60_000)));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop('SIGTERM', 5000)));

@@ -11,7 +11,7 @@ describe('operations: health, metrics, limits and headers', () => {
       system.gateway({ CORS_ORIGINS: 'https://app.example', BODY_LIMIT_BYTES: '1024' }),
       system.gateway({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' }),
     ]);
-  }, 60_000);
+  }, 240_000);
 
   afterAll(() => system.shutdown());
 
@@ -28,7 +28,7 @@ describe('operations: health, metrics, limits and headers', () => {
       return response.json();
     });
     expect(ready).toMatchObject({ status: 'ok', details: { operators: { status: 'up', live: ['BR-VDC'] } } });
-  }, 60_000);
+  }, 240_000);
 
   it('exposes Prometheus metrics, with the MQTT round trip by operator and outcome', async () => {
     for (let i = 0; i < 3; i++) expect((await fetch(`${gateway.url}/postos`)).status).toBe(200);

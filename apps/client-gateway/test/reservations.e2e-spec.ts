@@ -79,7 +79,7 @@ describe('reservations', () => {
     await eventually(async () => expect((await fetch(`${gateways[0].url}/postos`)).status).toBe(200), 20_000);
     await eventually(async () => expect((await fetch(`${gateways[1].url}/postos`)).status).toBe(200), 20_000);
     process.stdout.write(`reservations: ${replicas} replica(s) of ${OPERATOR}, 2 gateways, broker shared subscriptions: ${runBroker().sharedSubscriptions}\n`);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(() => system.shutdown());
 

@@ -30,7 +30,7 @@ describe('GET /postos with three operators and two gateways', () => {
     const started = await Promise.all(OPERATORS.map((operatorId) => system.stationServer(operatorId)));
     servers = Object.fromEntries(OPERATORS.map((operatorId, i) => [operatorId, started[i]]));
     gateways = await Promise.all([system.gateway(), system.gateway()]);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(() => system.shutdown());
 

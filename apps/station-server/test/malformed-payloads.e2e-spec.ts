@@ -23,7 +23,7 @@ describe('station server given malformed requests', () => {
     server = await system.stationServer('BR-VDC');
     client = await plainClient(system.broker);
     replies = await collect<ReplyEnvelope>(client, system.topicPrefix + replyTo);
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await client?.endAsync();

@@ -17,7 +17,7 @@ describe('station server operations: health port, metrics, request ids in the lo
       system.gateway(),
     ]);
     await eventually(async () => expect((await fetch(`${gateway.url}/postos`)).status).toBe(200), 20_000);
-  }, 60_000);
+  }, 240_000);
 
   afterAll(() => system.shutdown());
 

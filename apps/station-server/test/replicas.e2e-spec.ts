@@ -25,7 +25,7 @@ describe('two replicas of one operator', () => {
     ]);
     client = await plainClient(system.broker);
     replies = await collect<ReplyEnvelope>(client, system.topicPrefix + replyTo);
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     await client?.endAsync();

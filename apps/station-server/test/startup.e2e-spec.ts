@@ -31,13 +31,13 @@ describe('station server start', () => {
   it('keeps its stations in DATA_DIR and imports the dataset only into an empty database', async () => {
     const env = system.env({ OPERATOR_ID: 'BR-VDC', DATA_DIR: join(dir, 'pglite'), STATIONS_FILE: demoDataset('BR-VDC') });
     const first = new AppProcess('first start', BUILT_APPS.stationServer, env);
-    await first.waitForLog(/online as/, 60_000);
+    await first.waitForLog(/online as/, 120_000);
     expect(first.log).toMatch(/Imported 24 stations/);
     await first.stop();
 
     const second = new AppProcess('second start', BUILT_APPS.stationServer, env);
-    await second.waitForLog(/online as/, 60_000);
+    await second.waitForLog(/online as/, 120_000);
     expect(second.log).not.toMatch(/Imported/);
     await second.stop();
-  });
+  }, 300_000);
 });
