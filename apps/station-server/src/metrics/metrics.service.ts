@@ -13,6 +13,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** MQTT messages handled by this replica, by handler. */
+  readonly handled = new Counter({
+    name: 'mqtt_messages_handled_total',
+    help: 'MQTT requests and events handled by this replica',
+    labelNames: ['handler', 'kind'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
