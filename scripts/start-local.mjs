@@ -11,6 +11,8 @@ import { startEmbeddedBroker } from './embedded-broker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GATEWAY_PORTS = [8001, 8002];
+/** Station servers' health and metrics ports: 9101, 9102, ... */
+const HEALTH_PORT_BASE = 9101;
 const DATA_FOLDER = join(root, 'apps', 'station-server', 'data');
 const children = [];
 let broker;
@@ -105,8 +107,9 @@ async function main() {
 
   const operators = demoOperators();
   say(`starting station servers for ${operators.map((o) => o.id).join(', ')} (first start creates their databases in .data/)`);
-  const servers = operators.map((operator) =>
+  const servers = operators.map((operator, i) =>
     start(operator.id, 'station-server', {
+      HEALTH_PORT: String(HEALTH_PORT_BASE + i),
       ...mqttEnv,
       OPERATOR_ID: operator.id,
       ...(operator.name ? { OPERATOR_NAME: operator.name } : {}),
@@ -124,7 +127,9 @@ async function main() {
   for (const port of GATEWAY_PORTS) {
     say(`  http://localhost:${port}/postos   stations of every operator`);
     say(`  http://localhost:${port}/docs     Swagger UI`);
+    say(`  http://localhost:${port}/metrics  Prometheus metrics`);
   }
+  operators.forEach((operator, i) => say(`  http://localhost:${HEALTH_PORT_BASE + i}/metrics   station server ${operator.id} (and /health/ready)`));
   say('press Ctrl-C to stop');
 }
 
