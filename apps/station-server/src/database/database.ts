@@ -30,10 +30,15 @@ export interface DatabaseOptions {
 /** Serializes migrations of replicas that start together against one PostgreSQL database. */
 const MIGRATION_LOCK_KEY = 7_340_221;
 
-/** The migrations folder: beside this file in the sources, copied under the bundle's folder in a build. */
+/**
+ * The migrations folder: copied beside the bundle by the build (looked up from the running script,
+ * since the bundler fixes import.meta.url at build time), or beside this file in the sources.
+ */
 function migrationsFolder(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'migrations'), join(here, 'apps', 'station-server', 'src', 'database', 'migrations')];
+  const candidates = [
+    join(dirname(process.argv[1] ?? '.'), 'apps', 'station-server', 'src', 'database', 'migrations'),
+    join(dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  ];
   const found = candidates.find((dir) => existsSync(join(dir, 'meta', '_journal.json')));
   if (!found) throw new Error(`Database migrations not found in ${candidates.join(' or ')}`);
   return found;
