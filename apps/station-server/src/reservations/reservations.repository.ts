@@ -14,6 +14,9 @@ export type Outcome = { reservation: ReservationRow } | { conflict: ReservationC
 const LIVE = [ReservationStatus.Pending, ReservationStatus.Reserved];
 const EXCLUSION_VIOLATION = '23P01';
 const UNIQUE_VIOLATION = '23505';
+/** Two inserts that conflict through the exclusion constraint can each wait for the other: PostgreSQL aborts one. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 5;
 
 /** Reservations in the operator's database. Overlaps are refused by the database itself. */
 @Injectable()
@@ -57,6 +60,17 @@ export class ReservationsRepository {
    * request with the same key won the race, its outcome is returned instead.
    */
   async create(reservation: NewReservation, key: string, requestHash: string): Promise<Outcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createOnce(reservation, key, requestHash);
+      } catch (err) {
+        // A deadlock victim tries again: the other transaction has finished, so it sees its row.
+        if (attempt >= ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+      }
+    }
+  }
+
+  private async createOnce(reservation: NewReservation, key: string, requestHash: string): Promise<Outcome> {
     try {
       return await this.db.transaction(async (tx) => {
         let outcome: Outcome;
