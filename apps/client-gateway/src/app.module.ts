@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { createHttpValidationPipe } from './common/http-validation.pipe.js';
+import { HttpValidationPipe } from './common/http-validation.pipe.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { validateClientGatewayEnv, type ClientGatewayEnvironment } from './config/client-gateway.env.js';
 import { HealthModule } from './health/health.module.js';
@@ -28,7 +28,7 @@ import { TransportModule } from './transport/transport.module.js';
     MetricsModule,
   ],
   providers: [
-    { provide: APP_PIPE, useFactory: createHttpValidationPipe },
+    { provide: APP_PIPE, useClass: HttpValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_GUARD, useClass: ThrottlerGuard },
   ],

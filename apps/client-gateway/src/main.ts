@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import helmet from '@fastify/helmet';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -20,6 +21,11 @@ async function bootstrap(): Promise<void> {
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // A request Node cannot even parse (its method unknown, so no body: it may be HEAD); the connection closes.
+    clientErrorHandler: (_error: Error, socket: Duplex) => {
+      if (!socket.writable) return void socket.destroy();
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     },
   });
   const fastify = adapter.getInstance();

@@ -15,3 +15,4 @@ export * from './validation/validation-errors.js';
 export * from './mqtt/raw-json.js';
 export * from './dto/reservation.dto.js';
 export * from './lifecycle/graceful-shutdown.js';
+export * from './validation/nesting.js';

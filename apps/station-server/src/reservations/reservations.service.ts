@@ -114,6 +114,8 @@ export class ReservationsService {
     const minutes = command.duration_minutes ?? this.config.get('RESERVATION_DEFAULT_MINUTES', { infer: true });
     const endsAt = command.ends_at ? new Date(command.ends_at) : new Date(startsAt.getTime() + minutes * 60_000);
     const max = this.config.get('RESERVATION_MAX_MINUTES', { infer: true });
+    if (Number.isNaN(startsAt.getTime())) fail(ErrorCode.InvalidPayload, 'starts_at: not a date-time this server can read');
+    if (Number.isNaN(endsAt.getTime())) fail(ErrorCode.InvalidPayload, 'ends_at: not a date-time this server can read');
     if (command.ends_at && command.duration_minutes !== undefined) {
       fail(ErrorCode.InvalidPayload, 'ends_at: give either ends_at or duration_minutes, not both');
     }

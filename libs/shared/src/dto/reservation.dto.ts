@@ -3,6 +3,9 @@ import { IsEnum, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, M
 import { ReservationStatus } from '../enums/ocpi.enums.js';
 
 const ID = /^[A-Za-z0-9_.-]+$/;
+/** RFC 3339 date-time (the profile of ISO 8601 that every parser reads the same way). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const RFC3339_MESSAGE = 'must be an RFC 3339 date-time such as 2026-11-27T15:00:00Z';
 const ID_MESSAGE = 'may hold only letters, digits, "_", "." and "-"';
 
 /** Book one EVSE for a time window (sent to the owning operator). */
@@ -24,18 +27,21 @@ export class CreateReservationDto {
   @IsOptional()
   @IsString()
   @Length(1, 36)
+  @Matches(ID, { message: `connector_id ${ID_MESSAGE}` })
   connector_id?: string;
 
   /** Start of the window (RFC 3339); now when omitted. */
   @ApiPropertyOptional({ example: '2026-11-27T15:00:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @Matches(RFC3339, { message: `starts_at ${RFC3339_MESSAGE}` })
   starts_at?: string;
 
   /** End of the window (RFC 3339); give this or duration_minutes. */
   @ApiPropertyOptional({ example: '2026-11-27T15:45:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @Matches(RFC3339, { message: `ends_at ${RFC3339_MESSAGE}` })
   ends_at?: string;
 
   /** Length of the window in minutes, when ends_at is not given (default 30). */

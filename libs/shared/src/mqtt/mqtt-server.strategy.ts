@@ -6,6 +6,7 @@ import { ErrorCode, type WireError } from '../errors/error-codes.js';
 import { isRequestEnvelope, type ReplyEnvelope, type RequestEnvelope } from './envelope.js';
 import { openMqttConnection, type MqttConnectionOptions } from './mqtt-connection.js';
 import { RawJson } from './raw-json.js';
+import { MAX_NESTING, nestedDeeperThan } from '../validation/nesting.js';
 import { isResponseTopic, OPERATOR_PLACEHOLDER, Topics } from './topics.js';
 
 export interface MqttServerOptions extends MqttConnectionOptions {
@@ -144,13 +145,13 @@ export class MqttServer extends ServerMqtt {
     }
 
     if (this.closing) return;
-    if (nestedDeeperThan(body, MAX_DEPTH)) {
+    if (nestedDeeperThan(body)) {
       // Validating such a value would exhaust the stack: refuse it before any handler sees it.
       if (!handler.isEventHandler && isRequestEnvelope(body) && isResponseTopic(body.reply_to)) {
-        const error: WireError = { code: ErrorCode.InvalidPayload, message: `data is nested deeper than ${MAX_DEPTH} levels` };
+        const error: WireError = { code: ErrorCode.InvalidPayload, message: `data is nested deeper than ${MAX_NESTING} levels` };
         this.replyPublisher(client, body, packet.qos === 0 ? 0 : 1)({ err: error, isDisposed: true });
       } else {
-        this.log.warn(`Dropped a message on ${topic} nested deeper than ${MAX_DEPTH} levels`);
+        this.log.warn(`Dropped a message on ${topic} nested deeper than ${MAX_NESTING} levels`);
       }
       return;
     }
@@ -208,20 +209,6 @@ export class MqttServer extends ServerMqtt {
       client.publish(topic, `${JSON.stringify(header).slice(0, -1)},"${failed ? 'error' : 'data'}":${body}}`, { qos });
     };
   }
-}
-
-/** Payloads of this protocol are a few levels deep; anything beyond this is refused unread. */
-const MAX_DEPTH = 32;
-
-function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 function serialize(response: unknown): string {
