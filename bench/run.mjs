@@ -117,13 +117,18 @@ async function bookingRun(datasetFile, duration) {
     url: 'http://127.0.0.1:18001/reservas',
     connections: 16,
     duration,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    setupRequest: (request) => {
-      const target = evses[Math.floor(Math.random() * evses.length)];
-      const startsAt = new Date(base + Math.floor(Math.random() * 20_000) * 60_000).toISOString();
-      return { ...request, body: JSON.stringify({ operator_id: 'BR-BEN', ...target, token, starts_at: startsAt, duration_minutes: 30 }) };
-    },
+    // A request built per call (the body is new each time, so its length is too).
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const target = evses[Math.floor(Math.random() * evses.length)];
+          const startsAt = new Date(base + Math.floor(Math.random() * 20_000) * 60_000).toISOString();
+          const body = JSON.stringify({ operator_id: 'BR-BEN', ...target, token, starts_at: startsAt, duration_minutes: 30 });
+          return { ...request, headers: { 'content-type': 'application/json' }, body };
+        },
+      },
+    ],
   });
   const byStatus = result.statusCodeStats ?? {};
   const created = byStatus['201']?.count ?? 0;
