@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import type { ConfigService } from '@nestjs/config';
-import { connectionOptionsFromConfig, flattenValidationErrors, MqttEnvironment, type MqttClientProxyOptions } from '@app/shared';
-import { plainToInstance } from 'class-transformer';
-import { IsInt, IsString, Max, Min, validateSync } from 'class-validator';
+import { connectionOptionsFromConfig, MqttEnvironment, validateEnvironment, type MqttClientProxyOptions } from '@app/shared';
+import { IsInt, IsString, Max, Min } from 'class-validator';
 
 /** Environment of one gateway instance. Only this folder reads process.env. */
 export class ClientGatewayEnvironment extends MqttEnvironment {
@@ -41,13 +40,7 @@ export class ClientGatewayEnvironment extends MqttEnvironment {
 
 /** ConfigModule's `validate`: the typed environment, or an error naming every bad variable. */
 export function validateClientGatewayEnv(raw: Record<string, unknown>): ClientGatewayEnvironment {
-  const present = Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== '' || key === 'MQTT_TOPIC_PREFIX'));
-  const env = plainToInstance(ClientGatewayEnvironment, present, { enableImplicitConversion: true });
-  const errors = flattenValidationErrors(validateSync(env));
-  if (errors.length > 0) {
-    throw new Error(`Invalid configuration:\n${errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
-  }
-  return env;
+  return validateEnvironment(ClientGatewayEnvironment, raw);
 }
 
 export function mqttClientOptions(config: ConfigService<ClientGatewayEnvironment, true>): MqttClientProxyOptions {

@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import type { ConfigService } from '@nestjs/config';
-import { MqttEnvironment, connectionOptionsFromConfig, flattenValidationErrors, type MqttServerOptions } from '@app/shared';
-import { plainToInstance } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, validateSync } from 'class-validator';
+import { MqttEnvironment, connectionOptionsFromConfig, validateEnvironment, type MqttServerOptions } from '@app/shared';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** Environment of one station-server replica. Only this folder reads process.env. */
 export class StationServerEnvironment extends MqttEnvironment {
@@ -70,12 +69,7 @@ export class StationServerEnvironment extends MqttEnvironment {
 
 /** ConfigModule's `validate`: the typed environment, or an error naming every bad variable. */
 export function validateStationServerEnv(raw: Record<string, unknown>): StationServerEnvironment {
-  const env = plainToInstance(StationServerEnvironment, stripEmpty(raw), { enableImplicitConversion: true });
-  const errors = flattenValidationErrors(validateSync(env, { whitelist: false }));
-  if (errors.length > 0) {
-    throw new Error(`Invalid configuration:\n${errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
-  }
-  return env;
+  return validateEnvironment(StationServerEnvironment, raw);
 }
 
 export function mqttServerOptions(config: ConfigService<StationServerEnvironment, true>): MqttServerOptions {
@@ -88,9 +82,4 @@ export function mqttServerOptions(config: ConfigService<StationServerEnvironment
     instanceId: connection.clientId,
     maxPayloadBytes: config.get('MQTT_MAX_PAYLOAD_BYTES', { infer: true }),
   };
-}
-
-/** `FOO=` in a compose file means "not set", not "empty string". */
-function stripEmpty(raw: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== '' || key === 'MQTT_TOPIC_PREFIX'));
 }

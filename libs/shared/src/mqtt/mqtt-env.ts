@@ -1,6 +1,7 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, validateSync } from 'class-validator';
+import { flattenValidationErrors } from '../validation/validation-errors.js';
 
 /** Parses "true"/"false"/"1"/"0" from the raw environment (not the implicitly converted value, where "false" is true). */
 export const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
@@ -91,4 +92,19 @@ export class MqttEnvironment {
   @Transform(toBoolean)
   @IsBoolean()
   MQTT_SHARED_SUBSCRIPTIONS: boolean = true;
+}
+
+/**
+ * ConfigModule's `validate` for an app's environment class: the typed environment, or an error
+ * naming every bad variable. An empty value (`FOO=` in a compose file) counts as unset, except
+ * for MQTT_TOPIC_PREFIX, whose empty value is the default.
+ */
+export function validateEnvironment<T extends MqttEnvironment>(type: new () => T, raw: Record<string, unknown>): T {
+  const present = Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== '' || key === 'MQTT_TOPIC_PREFIX'));
+  const env = plainToInstance(type, present, { enableImplicitConversion: true });
+  const errors = flattenValidationErrors(validateSync(env));
+  if (errors.length > 0) {
+    throw new Error(`Invalid configuration:\n${errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
+  }
+  return env;
 }
