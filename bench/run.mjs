@@ -144,7 +144,9 @@ async function bookingRun(datasetFile, duration) {
     other: result.requests.total - created - conflicts,
     errors: result.errors + result.timeouts,
     stored,
-    lost: created - stored,
+    // A 201 the server did not store would be lost; stored beyond the 201s counted were in flight when the run stopped.
+    lost: Math.max(0, created - stored),
+    inFlightAtStop: Math.max(0, stored - created),
   };
 }
 
@@ -272,7 +274,7 @@ async function main() {
     (singleAt16 ? ` (${(merged.rps / singleAt16.rps).toFixed(2)}x one operator)` : ''));
   log(`three operators of 50 stations each (150 in all), 16 connections: ${mergedFull.rps} req/s, p50 ${mergedFull.p50} ms, p99 ${mergedFull.p99} ms, errors ${mergedFull.errors}`);
   log(`RSS MB: gateway ${rssBefore.gateway.toFixed(0)} -> ${rssAfter.gateway.toFixed(0)}, station server ${rssBefore.server.toFixed(0)} -> ${rssAfter.server.toFixed(0)}`);
-  log(`reservations: ${reservations.rps} POST/s, p50 ${reservations.p50} ms, p99 ${reservations.p99} ms; ${reservations.created} created, ${reservations.conflicts} conflicts, ${reservations.other} other, ${reservations.errors} errors; stored ${reservations.stored}, lost ${reservations.lost}`);
+  log(`reservations: ${reservations.rps} POST/s, p50 ${reservations.p50} ms, p99 ${reservations.p99} ms; ${reservations.created} created, ${reservations.conflicts} conflicts, ${reservations.other} other, ${reservations.errors} errors; stored ${reservations.stored} (${reservations.inFlightAtStop} answered after the run stopped), lost ${reservations.lost}`);
   if (soak) log(`soak ${soak.seconds} s: ${soak.rps} req/s, gateway RSS ${soak.gatewayRssBeforeMb.toFixed(0)} -> ${soak.gatewayRssAfterMb.toFixed(0)} MB (${(soak.growth * 100).toFixed(1)}%)`);
 
   const at16 = results.find((r) => r.connections === 16);
