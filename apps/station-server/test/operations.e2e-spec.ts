@@ -28,6 +28,13 @@ describe('station server operations: health port, metrics, request ids in the lo
     await expect(ready.json()).resolves.toMatchObject({ status: 'ok', details: { broker: { status: 'up' }, database: { status: 'up' } } });
   });
 
+  it('answers errors on its HTTP port as problem+json', async () => {
+    const response = await fetch(`${health}/nothing-here`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    await expect(response.json()).resolves.toMatchObject({ type: 'about:blank', status: 404, instance: '/nothing-here' });
+  });
+
   it('logs the HTTP request id of the requests it handles', async () => {
     const response = await fetch(`${gateway.url}/postos`, { headers: { 'x-request-id': 'trace-4711-abc' } });
     expect(response.status).toBe(200);

@@ -1,5 +1,6 @@
+import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RpcException } from '@nestjs/microservices';
 import { ErrorCode, type WireError } from '@app/shared';
 import { throwError, type Observable } from 'rxjs';
@@ -19,15 +20,27 @@ export class RpcErrorFilter implements ExceptionFilter {
     return throwError(() => this.toWireError(exception));
   }
 
-  /** The health and metrics port: the HTTP error as it is, or a bare 500. */
+  /** The health and metrics port: errors as RFC 9457 problem details, never with internals. */
   private answerHttp(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof HttpException) {
-      void reply.status(exception.getStatus()).send(exception.getResponse());
-      return;
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    if (!(exception instanceof HttpException)) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    void reply.status(500).send({ statusCode: 500, message: 'Internal server error' });
+    const body = exception instanceof HttpException ? exception.getResponse() : undefined;
+    const problem = {
+      type: 'about:blank',
+      title: STATUS_CODES[status] ?? 'Error',
+      status,
+      detail: status === 500 ? 'An unexpected error occurred' : exception instanceof HttpException ? exception.message : '',
+      instance: request.url.split('?')[0],
+      request_id: String(request.id),
+      // Health checks say which indicator is down.
+      ...(typeof body === 'object' && body !== null && 'details' in body ? { details: (body).details } : {}),
+    };
+    void reply.status(status).header('content-type', 'application/problem+json').send(problem);
   }
 
   private toWireError(exception: unknown): WireError {
