@@ -18,10 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Capability, ConnectorFormat, ConnectorType, EvseStatus, Facility, ParkingType, PowerType } from '../enums/ocpi.enums.js';
-
-/** Ids that may appear inside MQTT topics. */
-const TOPIC_SAFE = /^[A-Za-z0-9_.-]+$/;
-const TOPIC_SAFE_MESSAGE = 'may hold only letters, digits, "_", "." and "-"';
+import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '../mqtt/topics.js';
 
 export class GeoLocationDto {
   /** WGS 84 latitude, 5 to 7 decimals (OCPI GeoLocation). */

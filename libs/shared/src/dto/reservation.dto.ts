@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ReservationStatus } from '../enums/ocpi.enums.js';
+import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '../mqtt/topics.js';
 
-const ID = /^[A-Za-z0-9_.-]+$/;
 /** RFC 3339 date-time (the profile of ISO 8601 that every parser reads the same way). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const RFC3339_MESSAGE = 'must be an RFC 3339 date-time such as 2026-11-27T15:00:00Z';
-const ID_MESSAGE = 'may hold only letters, digits, "_", "." and "-"';
 
 /** Book one EVSE for a time window (sent to the owning operator). */
 export class CreateReservationDto {
@@ -14,20 +13,20 @@ export class CreateReservationDto {
   @ApiProperty({ example: 'FSA-001' })
   @IsString()
   @Length(1, 36)
-  @Matches(ID, { message: `station_id ${ID_MESSAGE}` })
+  @Matches(TOPIC_SAFE, { message: `station_id ${TOPIC_SAFE_MESSAGE}` })
   station_id!: string;
 
   @ApiProperty({ example: 'FSA-001-E1' })
   @IsString()
   @Length(1, 36)
-  @Matches(ID, { message: `evse_uid ${ID_MESSAGE}` })
+  @Matches(TOPIC_SAFE, { message: `evse_uid ${TOPIC_SAFE_MESSAGE}` })
   evse_uid!: string;
 
   @ApiPropertyOptional({ example: '1' })
   @IsOptional()
   @IsString()
   @Length(1, 36)
-  @Matches(ID, { message: `connector_id ${ID_MESSAGE}` })
+  @Matches(TOPIC_SAFE, { message: `connector_id ${TOPIC_SAFE_MESSAGE}` })
   connector_id?: string;
 
   /** Start of the window (RFC 3339); now when omitted. */
@@ -56,7 +55,7 @@ export class CreateReservationDto {
   @ApiProperty({ example: 'driver-4711' })
   @IsString()
   @Length(1, 64)
-  @Matches(ID, { message: `token ${ID_MESSAGE}` })
+  @Matches(TOPIC_SAFE, { message: `token ${TOPIC_SAFE_MESSAGE}` })
   token!: string;
 }
 
@@ -77,7 +76,7 @@ export class ReservationIdDto {
 export class ListReservationsDto {
   @IsString()
   @Length(1, 64)
-  @Matches(ID, { message: `token ${ID_MESSAGE}` })
+  @Matches(TOPIC_SAFE, { message: `token ${TOPIC_SAFE_MESSAGE}` })
   token!: string;
 }
 

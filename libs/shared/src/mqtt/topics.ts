@@ -68,5 +68,6 @@ export function parsePresenceTopic(topic: string): { operatorId: string; instanc
   return match ? { operatorId: match[1], instanceId: match[2] } : undefined;
 }
 
-/** Ids used inside topics: no separators, wildcards or spaces. */
-export const TOPIC_SAFE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Ids that may stand inside a topic: no separators, wildcards or spaces. */
+export const TOPIC_SAFE = /^[A-Za-z0-9_.-]+$/;
+export const TOPIC_SAFE_MESSAGE = 'may hold only letters, digits, "_", "." and "-"';
