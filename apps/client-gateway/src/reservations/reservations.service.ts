@@ -10,6 +10,7 @@ import {
 } from '@app/shared';
 import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
+import { operatorsReport } from '../transport/operators-report.js';
 import { toHttpException } from '../transport/transport-errors.js';
 import type { CreateReservationBodyDto } from './dto/create-reservation-body.dto.js';
 import type { ReservationsResponseDto } from './dto/reservations-response.dto.js';
@@ -54,16 +55,10 @@ export class ReservationsService {
         throw toHttpException(error);
       });
     const answered = result.replies.filter((reply) => !reply.error && Array.isArray(reply.data));
-    const failed = result.replies.filter((reply) => !answered.includes(reply));
     if (answered.length === 0) throw new ServiceUnavailableException('No operator could answer');
     return {
       data: answered.flatMap((reply) => reply.data!).sort((a, b) => a.starts_at.localeCompare(b.starts_at)),
-      operators: {
-        answered: answered.map((reply) => reply.operatorId).sort(),
-        timed_out: result.timedOut.sort(),
-        failed: failed.map((reply) => reply.operatorId).sort(),
-        offline: result.offline.sort(),
-      },
+      operators: operatorsReport(result, new Set(answered.map((reply) => reply.operatorId))),
     };
   }
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Topics } from '@app/shared';
 import type { FastifyRequest } from 'fastify';
 import { ApiProblemResponses } from '../common/api-problem-responses.decorator.js';
 import { SearchStationsQueryDto } from './dto/search-stations-query.dto.js';
@@ -15,7 +16,7 @@ export class StationsController {
   @ApiOperation({
     summary: 'Charging stations of every operator',
     description:
-      'Publishes one request on `server/postos/request` and merges the answers of every live operator, ' +
+      `Publishes one request on \`${Topics.stationsRequest}\` and merges the answers of every live operator, ` +
       'waiting for all of them or the deadline (REQUEST_TIMEOUT_MS). `operators` says who answered, timed out, failed or is offline.',
   })
   @ApiOkResponse({ type: StationsResponseDto })

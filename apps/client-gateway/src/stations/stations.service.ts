@@ -3,9 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { MqttClientProxy, Topics, type SearchStationsReply } from '@app/shared';
 import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
+import { operatorsReport } from '../transport/operators-report.js';
 import { toHttpException } from '../transport/transport-errors.js';
 import type { SearchStationsQueryDto } from './dto/search-stations-query.dto.js';
-import type { OperatorsReportDto } from './dto/stations-response.dto.js';
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -38,22 +38,15 @@ export class StationsService {
       const raw = reply.error ? undefined : reply.raw;
       if (raw && raw[0] === OPEN_BRACKET && raw[raw.length - 1] === CLOSE_BRACKET) arrays.set(reply.operatorId, raw);
     }
-    const answered = [...arrays.keys()].sort();
-    const failed = result.replies.filter((reply) => !arrays.has(reply.operatorId)).map((reply) => reply.operatorId);
-    if (answered.length === 0) {
-      const who = `timed out: ${result.timedOut.join(', ') || '-'}; failed: ${failed.join(', ') || '-'}`;
-      throw failed.length === 0 && result.timedOut.length > 0
+    const operators = operatorsReport(result, new Set(arrays.keys()));
+    if (operators.answered.length === 0) {
+      const who = `timed out: ${operators.timed_out.join(', ') || '-'}; failed: ${operators.failed.join(', ') || '-'}`;
+      throw operators.failed.length === 0 && operators.timed_out.length > 0
         ? new GatewayTimeoutException(`No operator answered within ${this.timeoutMs} ms (${who})`)
         : new ServiceUnavailableException(`No operator could answer (${who})`);
     }
-    const operators: OperatorsReportDto = {
-      answered,
-      timed_out: result.timedOut.sort(),
-      failed: failed.sort(),
-      offline: result.offline.sort(),
-    };
     const parts: Buffer[] = [Buffer.from('{"data":[')];
-    for (const operatorId of answered) {
+    for (const operatorId of operators.answered) {
       const items = arrays.get(operatorId)!.subarray(1, -1);
       if (items.length === 0) continue;
       if (parts.length > 1) parts.push(COMMA);
