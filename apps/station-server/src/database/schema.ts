@@ -11,7 +11,7 @@ import type {
   ReservationStatus,
   WireError,
 } from '@app/shared';
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** OCPI Location ("posto"). Coordinates are numbers here, for distance queries; strings on the wire. */
 export const locations = pgTable(
@@ -93,13 +93,19 @@ export const reservations = pgTable(
     locationId: text('location_id').notNull(),
     connectorId: text('connector_id'),
     token: text('token').notNull(),
+    /** The authenticated driver who booked it (the token's `sub`); only they may read or cancel it. */
+    driverId: text('driver_id'),
     status: text('status').$type<ReservationStatus>().notNull(),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUpdated: timestamp('last_updated', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('reservations_token_idx').on(t.token), index('reservations_status_ends_idx').on(t.status, t.endsAt)],
+  (t) => [
+    index('reservations_token_idx').on(t.token),
+    index('reservations_status_ends_idx').on(t.status, t.endsAt),
+    index('reservations_driver_idx').on(t.driverId),
+  ],
 );
 
 /** The first outcome of each idempotency key of a driver's token, replayed on a retry. */
@@ -115,4 +121,25 @@ export const idempotencyKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.token, t.key] })],
+);
+
+/** Every status change a charger reported and the server applied, oldest first per EVSE. */
+export const evseStatusHistory = pgTable(
+  'evse_status_history',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    evseUid: text('evse_uid')
+      .notNull()
+      .references(() => evses.uid, { onDelete: 'cascade' }),
+    locationId: text('location_id').notNull(),
+    /** OCPI EVSE status after the change. */
+    status: text('status').$type<EvseStatus>().notNull(),
+    /** The status as the charger sent it (OCPP), when it differs from the OCPI one. */
+    reportedStatus: text('reported_status').notNull(),
+    connectorId: text('connector_id'),
+    /** When the charger says the change happened. */
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('evse_status_history_evse_idx').on(t.evseUid, t.occurredAt)],
 );
