@@ -16,3 +16,6 @@ export * from './mqtt/raw-json.js';
 export * from './dto/reservation.dto.js';
 export * from './lifecycle/graceful-shutdown.js';
 export * from './validation/nesting.js';
+export * from './dto/station-events.dto.js';
+export * from './enums/ocpp.enums.js';
+export * from './validation/requires.js';

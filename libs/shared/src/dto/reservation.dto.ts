@@ -4,8 +4,8 @@ import { ReservationStatus } from '../enums/ocpi.enums.js';
 import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '../mqtt/topics.js';
 
 /** RFC 3339 date-time (the profile of ISO 8601 that every parser reads the same way). */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const RFC3339_MESSAGE = 'must be an RFC 3339 date-time such as 2026-11-27T15:00:00Z';
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+export const RFC3339_MESSAGE = 'must be an RFC 3339 date-time such as 2026-11-27T15:00:00Z';
 
 /** Book one EVSE for a time window (sent to the owning operator). */
 export class CreateReservationDto {

@@ -13,7 +13,7 @@ import {
 import { isReplyEnvelope, type RequestEnvelope } from './envelope.js';
 import { openMqttConnection, type MqttConnectionOptions } from './mqtt-connection.js';
 import { PresenceRegistry } from './presence.registry.js';
-import { parsePresenceTopic, resourceOfRequest, Topics } from './topics.js';
+import { parsePresenceTopic, resourceOfRequest, topicMatches, Topics } from './topics.js';
 
 export interface MqttClientProxyOptions extends MqttConnectionOptions {
   /** Deadline of a request when the caller gives none. */
@@ -27,6 +27,11 @@ export interface RequestOptions {
   /** Trace id that travels to the server's logs. */
   requestId?: string;
   qos?: 0 | 1;
+}
+
+/** A broadcast limited to some operators: each is asked on its own addressed topic. */
+export interface ScatterOptions extends RequestOptions {
+  operators?: { ids: readonly string[]; topic: (operatorId: string) => string };
 }
 
 /** A reply as received: from the JSON envelope (MQTT 3.1.1), or bare with MQTT 5 properties. */
@@ -102,6 +107,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
   private readonly logger = new Logger(MqttClientProxy.name);
   private readonly pending = new Map<string, PendingRequest>();
   private readonly observers = new Set<(roundTrip: RoundTrip) => void>();
+  private readonly eventHandlers: Array<{ filter: string; handler: (topic: string, payload: Buffer) => void }> = [];
   private readonly prefix: string;
   private mqtt?: MqttClient;
   private firstConnection?: Promise<void>;
@@ -197,18 +203,21 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
 
   /**
    * Publishes ONE request on a broadcast topic and gathers the answer of every live operator,
-   * until all have answered or the deadline passes, whichever comes first.
+   * until all have answered or the deadline passes, whichever comes first. With `operators`, the
+   * request goes to those operators' addressed topics instead and only they are waited for.
    */
-  scatter<T>(topic: string, data: unknown, options: RequestOptions = {}): Promise<ScatterResult<T>> {
-    const expected = new Set(this.presence.liveOperators());
-    const offline = new Set(this.presence.offlineOperators());
+  scatter<T>(topic: string, data: unknown, options: ScatterOptions = {}): Promise<ScatterResult<T>> {
+    const chosen = options.operators;
+    const expected = new Set(chosen ? chosen.ids.filter((id) => this.presence.isLive(id)) : this.presence.liveOperators());
+    const offline = new Set(chosen ? chosen.ids.filter((id) => !this.presence.isLive(id)) : this.presence.offlineOperators());
     if (expected.size === 0 && this.isConnected) {
-      return Promise.reject(new NoResponderError('No operator is online'));
+      return Promise.reject(new NoResponderError(chosen ? `None of ${chosen.ids.join(', ')} is online` : 'No operator is online'));
     }
+    const topics = chosen ? [...expected].map((operatorId) => chosen.topic(operatorId)) : [topic];
     return new Promise<ScatterResult<T>>((resolve, reject) => {
       const started = performance.now();
       const replies = new Map<string, OperatorReply<T>>();
-      this.dispatch(topic, data, options, (settle) => {
+      this.dispatch(topics, data, options, (settle) => {
         const finish = () =>
           settle(() => {
             const timedOut = [...expected].filter((operatorId) => !replies.has(operatorId));
@@ -243,6 +252,15 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
     });
   }
 
+  /**
+   * Receives the messages of an event topic filter (prefix applied) for the client's whole life,
+   * across reconnections. `handler` gets the topic without the prefix.
+   */
+  subscribeEvents(filter: string, handler: (topic: string, payload: Buffer) => void): void {
+    this.eventHandlers.push({ filter, handler });
+    if (this.mqtt?.connected) this.mqtt.subscribe(this.prefix + filter, { qos: 1 });
+  }
+
   /** Nest's `send()` path: a request with the default deadline. */
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const topic = this.normalizePattern(packet.pattern as string);
@@ -271,7 +289,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
    * receives `settle`, which runs a completion exactly once and releases the request.
    */
   private dispatch(
-    topic: string,
+    topic: string | string[],
     data: unknown,
     options: RequestOptions,
     makeHandlers: (settle: (complete: () => void) => void) => PendingRequest,
@@ -293,8 +311,9 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
       handlers.fail(new BrokerUnavailableError());
       return id;
     }
-    const resource = resourceOfRequest(topic);
-    if (!resource) throw new Error(`Not a request topic: ${topic}`);
+    const topics = typeof topic === 'string' ? [topic] : topic;
+    const resource = resourceOfRequest(topics[0]);
+    if (!resource || !topics.every((t) => resourceOfRequest(t) === resource)) throw new Error(`Not request topics of one resource: ${topics.join(', ')}`);
 
     this.pending.set(id, handlers);
     state.timer = setTimeout(() => handlers.fail(new RequestTimeoutError(timeoutMs)), timeoutMs);
@@ -311,9 +330,12 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
       // Whole seconds, never past the deadline (expires_at in the envelope is exact).
       publishOptions.properties = { messageExpiryInterval: Math.max(1, Math.floor(timeoutMs / 1000)) };
     }
-    client.publish(this.prefix + topic, JSON.stringify(envelope), publishOptions, (err) => {
-      if (err) handlers.fail(new BrokerUnavailableError(`Publish failed: ${err.message}`));
-    });
+    const payload = JSON.stringify(envelope);
+    for (const target of topics) {
+      client.publish(this.prefix + target, payload, publishOptions, (err) => {
+        if (err) handlers.fail(new BrokerUnavailableError(`Publish failed: ${err.message}`));
+      });
+    }
     return id;
   }
 
@@ -322,9 +344,12 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
     const client = openMqttConnection(this.options, { resubscribe: false });
     this.mqtt = client;
     this.firstConnection = new Promise<void>((resolve) => client.once('connect', () => resolve()));
-    const subscriptions = [this.prefix + Topics.responseFilter(this.options.clientId), this.prefix + Topics.presenceFilter];
-
     client.on('connect', () => {
+      const subscriptions = [
+        this.prefix + Topics.responseFilter(this.options.clientId),
+        this.prefix + Topics.presenceFilter,
+        ...this.eventHandlers.map(({ filter }) => this.prefix + filter),
+      ];
       this.outageLogged = false;
       this._status$.next('connected');
       this.logger.log(`Connected to ${this.options.url} as ${this.options.clientId}`);
@@ -352,9 +377,15 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
 
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (!topic.startsWith(this.prefix)) return;
-    const presence = parsePresenceTopic(topic.slice(this.prefix.length));
+    const unprefixed = topic.slice(this.prefix.length);
+    const presence = parsePresenceTopic(unprefixed);
     if (presence) {
       this.presence.update(presence.operatorId, presence.instanceId, payload);
+      return;
+    }
+    const events = this.eventHandlers.filter(({ filter }) => topicMatches(filter, unprefixed));
+    if (events.length > 0) {
+      for (const { handler } of events) handler(unprefixed, payload);
       return;
     }
     const reply = packet.properties?.correlationData ? bareReply(payload, packet.properties) : envelopeReply(payload);

@@ -87,9 +87,9 @@ export class MqttServer extends ServerMqtt {
     });
     this.filters = [];
     for (const [topic, handler] of this.routes) {
-      const filter = this.config.sharedSubscriptions
-        ? `$share/${this.config.operatorId}/${this.prefix}${topic}`
-        : this.prefix + topic;
+      // `shared: false` in a handler's extras: every replica receives each message (e.g. to follow the others' writes).
+      const shared = this.config.sharedSubscriptions && handler.extras?.shared !== false;
+      const filter = shared ? `$share/${this.config.operatorId}/${this.prefix}${topic}` : this.prefix + topic;
       this.filters.push(filter);
       client.subscribe(filter, { qos: (handler.extras?.qos as 0 | 1 | undefined) ?? 0 });
     }
@@ -114,6 +114,19 @@ export class MqttServer extends ServerMqtt {
       await client.publishAsync(this.presenceTopic, Buffer.alloc(0), { qos: 1, retain: true }).catch(() => undefined);
     }
     await client.endAsync();
+  }
+
+  /**
+   * Publishes an event of this replica (the topic prefix is applied). Resolves false when it could
+   * not be handed to the broker (disconnected); QoS 1 messages are then lost, as events may be.
+   */
+  async publishEvent(topic: string, payload: unknown, qos: 0 | 1 = 1): Promise<boolean> {
+    const client = this.mqttClient as MqttClient | undefined;
+    if (!client?.connected) return false;
+    return client
+      .publishAsync(this.prefix + topic, JSON.stringify(payload), { qos })
+      .then(() => true)
+      .catch(() => false);
   }
 
   override getHandlerByPattern(topic: string): MessageHandler | null {

@@ -15,6 +15,14 @@ export enum Resource {
   Reservations = 'reservas',
 }
 
+/** Station queries addressed to one operator. */
+export enum StationAction {
+  /** The same search as the broadcast, for a chosen set of operators. */
+  Search = 'search',
+  /** One station by id. */
+  Get = 'get',
+}
+
 /** Commands on reservations, addressed to the operator that holds them. */
 export enum ReservationAction {
   Create = 'create',
@@ -38,6 +46,23 @@ export const Topics = {
   /** Handler pattern for {@link Topics.reservationCommand}; the server fills in its operator id. */
   reservationCommandPattern: (action: ReservationAction) => `server/reservas/request/${OPERATOR_PLACEHOLDER}/${action}`,
 
+  /** A station query for one operator: `server/postos/request/<operatorId>/<action>`. */
+  stationCommand: (operatorId: string, action: StationAction) => `server/postos/request/${operatorId}/${action}`,
+  /** Handler pattern for {@link Topics.stationCommand}; the server fills in its operator id. */
+  stationCommandPattern: (action: StationAction) => `server/postos/request/${OPERATOR_PLACEHOLDER}/${action}`,
+
+  /** Status notification of one charger (EVSE), published by the charger or its gateway (OCPP-like). */
+  evseStatus: (operatorId: string, stationId: string, evseUid: string) => `station/${operatorId}/${stationId}/evse/${evseUid}/status`,
+  /** Handler pattern: every EVSE status of the server's own operator. */
+  evseStatusPattern: `station/${OPERATOR_PLACEHOLDER}/+/evse/+/status`,
+
+  /** Normalized status changes of one station, for gateways (live updates). */
+  stationEvents: (operatorId: string, stationId: string) => `client/postos/events/${operatorId}/${stationId}`,
+  /** Every station's changes, of every operator. */
+  stationEventsFilter: 'client/postos/events/+/+',
+  /** Every station's changes of one operator (its replicas follow each other's writes). */
+  operatorStationEventsFilter: (operatorId: string) => `client/postos/events/${operatorId}/+`,
+
   /** Replies to one gateway instance. */
   response: (resource: string, clientId: string) => `client/${resource}/response/${clientId}`,
   /** The one subscription a gateway instance holds for all of its replies. */
@@ -51,6 +76,8 @@ export const Topics = {
 const REQUEST_TOPIC = /^server\/([a-z]+)\/request(?:\/[^/+#]+){0,2}$/;
 const RESPONSE_TOPIC = /^client\/[a-z]+\/response\/[^/+#]+$/;
 const PRESENCE_TOPIC = /^server\/status\/([^/+#]+)\/([^/+#]+)$/;
+const EVSE_STATUS_TOPIC = /^station\/([^/+#]+)\/([^/+#]+)\/evse\/([^/+#]+)\/status$/;
+const STATION_EVENTS_TOPIC = /^client\/postos\/events\/([^/+#]+)\/([^/+#]+)$/;
 
 /** The resource named by a request topic (`server/<resource>/request[/<operatorId>[/<action>]]`). */
 export function resourceOfRequest(topic: string): string | undefined {
@@ -66,6 +93,28 @@ export function isResponseTopic(topic: string): boolean {
 export function parsePresenceTopic(topic: string): { operatorId: string; instanceId: string } | undefined {
   const match = PRESENCE_TOPIC.exec(topic);
   return match ? { operatorId: match[1], instanceId: match[2] } : undefined;
+}
+
+/** Operator, station and EVSE of a status notification topic. */
+export function parseEvseStatusTopic(topic: string): { operatorId: string; stationId: string; evseUid: string } | undefined {
+  const match = EVSE_STATUS_TOPIC.exec(topic);
+  return match ? { operatorId: match[1], stationId: match[2], evseUid: match[3] } : undefined;
+}
+
+/** True for a topic that carries station events. */
+export function isStationEventsTopic(topic: string): boolean {
+  return STATION_EVENTS_TOPIC.test(topic);
+}
+
+/** True when `topic` is matched by the subscription `filter` (MQTT `+` and `#` wildcards). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const wanted = filter.split('/');
+  const levels = topic.split('/');
+  for (let i = 0; i < wanted.length; i++) {
+    if (wanted[i] === '#') return true;
+    if (i >= levels.length || (wanted[i] !== '+' && wanted[i] !== levels[i])) return false;
+  }
+  return wanted.length === levels.length;
 }
 
 /** Ids that may stand inside a topic: no separators, wildcards or spaces. */
