@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
+import { StationStatusModule } from './station-status/station-status.module.js';
 import { StationsModule } from './stations/stations.module.js';
 
 @Module({
@@ -18,6 +19,7 @@ import { StationsModule } from './stations/stations.module.js';
     MetricsModule,
     StationsModule,
     ReservationsModule,
+    StationStatusModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: RpcValidationPipe },

@@ -7,6 +7,7 @@ import { exitGracefullyOnSignals, createLogger, MqttServer } from '@app/shared';
 import { AppModule } from './app.module.js';
 import { mqttServerOptions, type StationServerEnvironment } from './config/station-server.env.js';
 import { TransportStatus } from './health/transport-status.js';
+import { StationEventsPublisher } from './stations/station-events.publisher.js';
 
 /** One process is one replica of one operator's station server. */
 async function bootstrap(): Promise<void> {
@@ -18,6 +19,7 @@ async function bootstrap(): Promise<void> {
   const server = new MqttServer(options);
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   app.get(TransportStatus).attach(server);
+  app.get(StationEventsPublisher).attach(server);
   exitGracefullyOnSignals(app, config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }), new Logger('Shutdown'));
   // Migrations and the dataset import run in init, before any request is taken.
   await app.init();

@@ -5,10 +5,18 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  /** Reservations by outcome: created, conflict (overlap refused), expired (NO_SHOW). */
+  /** Reservations by outcome: created, conflict (overlap refused), expired (NO_SHOW), fulfilled (a charge began). */
   readonly reservations = new Counter({
     name: 'reservations_total',
     help: 'Reservations created, refused for overlapping, and expired',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  /** Chargers' status notifications by outcome: applied, stale (older than stored), unknown (no such EVSE), invalid. */
+  readonly statusNotifications = new Counter({
+    name: 'status_notifications_total',
+    help: 'Charger status notifications applied, ignored as stale, for unknown EVSEs, or invalid',
     labelNames: ['outcome'],
     registers: [this.registry],
   });

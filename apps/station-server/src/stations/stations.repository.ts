@@ -1,13 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { LocationDto } from '@app/shared';
-import { ReservationStatus } from '@app/shared';
-import { and, asc, count, eq, gt, lte, min, sql } from 'drizzle-orm';
+import type { LocationDto, SearchStationsRequestDto } from '@app/shared';
+import { EvseStatus, PowerType, ReservationStatus } from '@app/shared';
+import { and, asc, count, eq, gt, lte, min, sql, type SQL } from 'drizzle-orm';
 import { DATABASE } from '../database/database.module.js';
 import type { Database } from '../database/database.js';
 import { connectors, evses, locations, reservations } from '../database/schema.js';
 
 /** Lock key that lets one replica import the dataset while the others wait. */
 const IMPORT_LOCK_KEY = 7_340_222;
+/** Mean Earth radius (km), for great-circle distances. */
+const EARTH_RADIUS_KM = 6371.0088;
+/** Length of one degree of latitude (km). */
+const KM_PER_DEGREE = (EARTH_RADIUS_KM * Math.PI) / 180;
+
+/** Stations that match a search: the first `limit` in order, and how many match in all. */
+export interface StationMatches {
+  total: number;
+  rows: Array<{ id: string; distance: number | null }>;
+}
 
 /** Stations (OCPI Locations with their EVSEs and connectors) in the operator's database. */
 @Injectable()
@@ -29,6 +39,66 @@ export class StationsRepository {
     const connectorsByEvse = groupBy(connectorRows, (row) => row.evseUid);
     const evsesByLocation = groupBy(evseRows, (row) => row.locationId);
     return locationRows.map((location) => toLocationDto(location, evsesByLocation.get(location.id) ?? [], connectorsByEvse));
+  }
+
+  /**
+   * The first `limit` published stations that match the filters, nearest first when the query has
+   * a point (great-circle distance), by id otherwise. Filters on EVSEs hold for one EVSE together:
+   * an AVAILABLE EVSE that has a matching connector, not one EVSE free and another one matching.
+   */
+  async search(query: SearchStationsRequestDto, limit: number): Promise<StationMatches> {
+    const { latitude, longitude, distance } = query;
+    const point = latitude !== undefined && longitude !== undefined ? { latitude, longitude } : undefined;
+    const distanceKm = point
+      ? sql`(${2 * EARTH_RADIUS_KM}::float8 * asin(least(1, sqrt(
+          power(sin(radians(l.latitude - ${point.latitude}::float8) / 2), 2)
+          + cos(radians(${point.latitude}::float8)) * cos(radians(l.latitude))
+          * power(sin(radians(l.longitude - ${point.longitude}::float8) / 2), 2)))))`
+      : sql`null::float8`;
+    const where: SQL[] = [sql`l.publish`];
+    if (point && distance !== undefined) {
+      // A band of latitudes first, which the coordinates index answers; then the exact distance.
+      const band = distance / KM_PER_DEGREE + 1e-6;
+      where.push(sql`l.latitude between ${point.latitude - band}::float8 and ${point.latitude + band}::float8`);
+      where.push(sql`${distanceKm} <= ${distance}::float8`);
+    }
+    const evseFilter = this.evseFilter(query);
+    if (evseFilter) where.push(sql`exists (select 1 from ${evses} e where e.location_id = l.id and ${evseFilter})`);
+    const order = point ? sql`distance_km, l.id collate "C"` : sql`l.id collate "C"`;
+    const result = await this.db.execute<{ id: string; distance_km: number | null; total: string | number }>(sql`
+      select l.id, ${distanceKm} as distance_km, count(*) over () as total
+      from ${locations} l
+      where ${sql.join(where, sql` and `)}
+      order by ${order}
+      limit ${limit}`);
+    const { rows } = result as { rows: Array<{ id: string; distance_km: number | null; total: string | number }> };
+    return {
+      total: rows.length > 0 ? Number(rows[0].total) : 0,
+      rows: rows.map((row) => ({ id: row.id, distance: row.distance_km === null ? null : Number(row.distance_km) })),
+    };
+  }
+
+  /** The condition one EVSE (alias `e`) must meet, or undefined when the query filters no EVSE. */
+  private evseFilter(query: SearchStationsRequestDto): SQL | undefined {
+    const conditions: SQL[] = [];
+    if (query.available === true) {
+      conditions.push(sql`e.status = ${EvseStatus.Available}`);
+      conditions.push(sql`not exists (select 1 from ${reservations} r where r.evse_uid = e.uid
+        and r.status = ${ReservationStatus.Reserved} and r.starts_at <= now() and r.ends_at > now())`);
+    }
+    const connector: SQL[] = [];
+    if (query.connector?.length) connector.push(sql`c.standard in (${sql.join(query.connector.map((v) => sql`${v}`), sql`, `)})`);
+    if (query.power_type?.length) connector.push(sql`c.power_type in (${sql.join(query.power_type.map((v) => sql`${v}`), sql`, `)})`);
+    if (query.min_power_kw !== undefined) {
+      // OCPI's max_electric_power when given, else voltage x amperage (x 3 phases).
+      connector.push(sql`coalesce(c.max_electric_power::float8,
+        (case when c.power_type = ${PowerType.AC3Phase} then 3 else 1 end) * c.max_voltage::float8 * c.max_amperage::float8)
+        >= ${query.min_power_kw * 1000}::float8`);
+    }
+    if (connector.length > 0) {
+      conditions.push(sql`exists (select 1 from ${connectors} c where c.evse_uid = e.uid and ${sql.join(connector, sql` and `)})`);
+    }
+    return conditions.length > 0 ? sql.join(conditions, sql` and `) : undefined;
   }
 
   /**

@@ -1,0 +1,79 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EvseStatus, StationEventCause, toEvseStatus, type StatusNotificationDto } from '@app/shared';
+import type { StationServerEnvironment } from '../config/station-server.env.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { StationEventsPublisher } from '../stations/station-events.publisher.js';
+import { StationsService } from '../stations/stations.service.js';
+import { StationStatusRepository } from './station-status.repository.js';
+
+/** A charger clock this far ahead is wrong: its notification would hide every later one. */
+const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+@Injectable()
+export class StationStatusService {
+  private readonly logger = new Logger(StationStatusService.name);
+  private readonly operatorId: string;
+
+  constructor(
+    private readonly repository: StationStatusRepository,
+    private readonly stations: StationsService,
+    private readonly events: StationEventsPublisher,
+    private readonly metrics: MetricsService,
+    config: ConfigService<StationServerEnvironment, true>,
+  ) {
+    this.operatorId = config.get('OPERATOR_ID', { infer: true });
+  }
+
+  /** Applies a charger's status notification and announces the change; old, unknown or wrong ones are logged and dropped. */
+  async apply(stationId: string, evseUid: string, notification: StatusNotificationDto): Promise<void> {
+    const at = new Date(notification.timestamp);
+    if (Number.isNaN(at.getTime()) || at.getTime() > Date.now() + MAX_CLOCK_AHEAD_MS) {
+      this.count('invalid');
+      this.logger.warn(`Dropped the status of ${evseUid}: timestamp ${notification.timestamp} is not a plausible time`);
+      return;
+    }
+    const status = toEvseStatus(notification.status);
+    const outcome = await this.repository.apply({
+      stationId,
+      evseUid,
+      status,
+      chargerStatus: notification.status,
+      connectorId: notification.connector_id,
+      at,
+    });
+    this.count(outcome);
+    if (outcome === 'unknown') {
+      this.logger.warn(`Dropped the status of EVSE ${evseUid} of station ${stationId}: no such EVSE here`);
+      return;
+    }
+    if (outcome === 'stale') {
+      this.logger.debug(`Ignored the status of ${evseUid} from ${notification.timestamp}: a newer one is stored`);
+      return;
+    }
+    if (status === EvseStatus.Charging) {
+      const fulfilled = await this.repository.fulfil(evseUid, at);
+      if (fulfilled.length > 0) this.metrics.reservations.inc({ outcome: 'fulfilled' }, fulfilled.length);
+    }
+    this.stations.invalidate();
+    const coordinates = await this.stations.coordinatesOf(stationId);
+    if (!coordinates) return;
+    // A reservation holding a free EVSE still shows it RESERVED.
+    const shown = (await this.stations.shownStatus(evseUid)) ?? status;
+    await this.events.publish({
+      operator_id: this.operatorId,
+      station_id: stationId,
+      evse_uid: evseUid,
+      status: shown,
+      charger_status: notification.status,
+      connector_id: notification.connector_id,
+      cause: StationEventCause.Status,
+      last_updated: at.toISOString(),
+      coordinates,
+    });
+  }
+
+  private count(outcome: string): void {
+    this.metrics.statusNotifications.inc({ outcome });
+  }
+}
