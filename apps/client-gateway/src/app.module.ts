@@ -8,6 +8,7 @@ import { validateClientGatewayEnv, type ClientGatewayEnvironment } from './confi
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
+import { StationEventsModule } from './station-events/station-events.module.js';
 import { StationsModule } from './stations/stations.module.js';
 import { TransportModule } from './transport/transport.module.js';
 
@@ -23,6 +24,7 @@ import { TransportModule } from './transport/transport.module.js';
     }),
     TransportModule,
     StationsModule,
+    StationEventsModule,
     ReservationsModule,
     HealthModule,
     MetricsModule,

@@ -36,6 +36,24 @@ export class ClientGatewayEnvironment extends MqttEnvironment {
   @Min(50)
   @Max(120_000)
   REQUEST_TIMEOUT_MS: number = 3000;
+
+  /** Live-update streams (GET /postos/eventos) one gateway serves at once (503 beyond). */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SSE_MAX_CLIENTS: number = 1000;
+
+  /** A comment line on every idle stream this often, so proxies keep it open, in milliseconds. */
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  SSE_HEARTBEAT_MS: number = 15_000;
+
+  /** Latest station events kept for streams that resume with Last-Event-ID. */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  EVENTS_BUFFER_SIZE: number = 1000;
 }
 
 /** ConfigModule's `validate`: the typed environment, or an error naming every bad variable. */

@@ -1,15 +1,31 @@
 import { GatewayTimeoutException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { MqttClientProxy, Topics, type SearchStationsReply } from '@app/shared';
+import {
+  compareStationResults,
+  decodeStationPage,
+  MqttClientProxy,
+  StationAction,
+  Topics,
+  type LocationDto,
+  type ReceivedStationPageEntry,
+  type SearchStationsRequestDto,
+  type StationPage,
+} from '@app/shared';
 import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
 import { operatorsReport } from '../transport/operators-report.js';
 import { toHttpException } from '../transport/transport-errors.js';
-import type { SearchStationsQueryDto } from './dto/search-stations-query.dto.js';
+import { DEFAULT_PAGE_SIZE, type SearchStationsQueryDto } from './dto/search-stations-query.dto.js';
 
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 const COMMA = Buffer.from(',');
+
+/** One page of merged search results, as the response body and the figures its headers need. */
+export interface SearchPage {
+  body: Buffer;
+  total: number;
+  offset: number;
+  limit: number;
+}
 
 @Injectable()
 export class StationsService {
@@ -23,36 +39,74 @@ export class StationsService {
   }
 
   /**
-   * One request on `server/postos/request`; merges the stations of every operator that answered.
-   * Returns the response body as UTF-8 JSON: operators' arrays are joined as the bytes that
-   * arrived, never decoded, parsed or serialized again.
+   * Asks every live operator (or the chosen ones) for its first offset + limit matches, merges
+   * them nearest first (then by operator and id) and cuts the page. Stations travel as the bytes
+   * that arrived, never parsed or serialized again.
    */
-  async search(_query: SearchStationsQueryDto, requestId: string): Promise<Buffer> {
+  async search(query: SearchStationsQueryDto, requestId: string): Promise<SearchPage> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const offset = query.offset ?? 0;
+    const request: SearchStationsRequestDto = {
+      latitude: query.latitude,
+      longitude: query.longitude,
+      distance: query.distance,
+      connector: query.connector,
+      power_type: query.power_type,
+      min_power_kw: query.min_power_kw,
+      available: query.available,
+      limit: offset + limit,
+    };
+    const operators = query.operator && [...new Set(query.operator)];
     const result = await this.client
-      .scatter<SearchStationsReply>(Topics.stationsRequest, {}, { timeoutMs: this.timeoutMs, requestId })
+      .scatter(Topics.stationsRequest, withoutUndefined(request), {
+        timeoutMs: this.timeoutMs,
+        requestId,
+        operators: operators && { ids: operators, topic: (operatorId) => Topics.stationCommand(operatorId, StationAction.Search) },
+      })
       .catch((error: unknown) => {
         throw toHttpException(error);
       });
-    const arrays = new Map<string, Buffer>();
+    const pages = new Map<string, StationPage>();
     for (const reply of result.replies) {
-      const raw = reply.error ? undefined : reply.raw;
-      if (raw && raw[0] === OPEN_BRACKET && raw[raw.length - 1] === CLOSE_BRACKET) arrays.set(reply.operatorId, raw);
+      const page = reply.error ? undefined : decodeStationPage(reply.raw);
+      if (page) pages.set(reply.operatorId, page);
     }
-    const operators = operatorsReport(result, new Set(arrays.keys()));
-    if (operators.answered.length === 0) {
-      const who = `timed out: ${operators.timed_out.join(', ') || '-'}; failed: ${operators.failed.join(', ') || '-'}`;
-      throw operators.failed.length === 0 && operators.timed_out.length > 0
+    const report = operatorsReport(result, new Set(pages.keys()));
+    if (report.answered.length === 0) {
+      const who = `timed out: ${report.timed_out.join(', ') || '-'}; failed: ${report.failed.join(', ') || '-'}`;
+      throw report.failed.length === 0 && report.timed_out.length > 0
         ? new GatewayTimeoutException(`No operator answered within ${this.timeoutMs} ms (${who})`)
         : new ServiceUnavailableException(`No operator could answer (${who})`);
     }
-    const parts: Buffer[] = [Buffer.from('{"data":[')];
-    for (const operatorId of operators.answered) {
-      const items = arrays.get(operatorId)!.subarray(1, -1);
-      if (items.length === 0) continue;
-      if (parts.length > 1) parts.push(COMMA);
-      parts.push(items);
+    let total = 0;
+    const merged: Array<ReceivedStationPageEntry & { operatorId: string }> = [];
+    for (const [operatorId, page] of pages) {
+      total += page.total;
+      for (const entry of page.entries) merged.push({ ...entry, operatorId });
     }
-    parts.push(Buffer.from(`],"operators":${JSON.stringify(operators)}}`));
-    return Buffer.concat(parts);
+    merged.sort(compareStationResults);
+    const parts: Buffer[] = [Buffer.from('{"data":[')];
+    for (const [i, entry] of merged.slice(offset, offset + limit).entries()) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(entry.json);
+    }
+    parts.push(Buffer.from(`],"total":${total},"operators":${JSON.stringify(report)}}`));
+    return { body: Buffer.concat(parts), total, offset, limit };
   }
+
+  /** One station, asked of its operator only. */
+  async get(id: string, operatorId: string, requestId: string): Promise<LocationDto> {
+    if (!this.client.presence.isLive(operatorId)) {
+      throw new ServiceUnavailableException(`Operator ${operatorId} is not online`);
+    }
+    return this.client
+      .request<LocationDto>(Topics.stationCommand(operatorId, StationAction.Get), { id }, { timeoutMs: this.timeoutMs, requestId, operatorId })
+      .catch((error: unknown) => {
+        throw toHttpException(error);
+      });
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

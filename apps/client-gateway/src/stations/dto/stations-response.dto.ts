@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LocationDto } from '@app/shared';
 
 /** Which operators took part in an answer. */
@@ -20,10 +20,21 @@ export class OperatorsReportDto {
   offline!: string[];
 }
 
+/** A search result: the station, and how far it is when the search had a point. */
+export class StationResultDto extends LocationDto {
+  /** Great-circle distance from the search point, in km (to the metre). */
+  @ApiPropertyOptional({ example: 1.284 })
+  distance_km?: number;
+}
+
 export class StationsResponseDto {
-  /** Stations (OCPI Locations) of every operator that answered, by operator then id. */
-  @ApiProperty({ type: [LocationDto] })
-  data!: LocationDto[];
+  /** One page of stations (OCPI Locations): nearest first when searching around a point, else by operator then id. */
+  @ApiProperty({ type: [StationResultDto] })
+  data!: StationResultDto[];
+
+  /** Stations that match, on every page (also in the X-Total-Count header). */
+  @ApiProperty({ example: 104 })
+  total!: number;
 
   @ApiProperty({ type: OperatorsReportDto })
   operators!: OperatorsReportDto;

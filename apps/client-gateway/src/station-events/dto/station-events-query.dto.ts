@@ -1,0 +1,53 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '@app/shared';
+import { Transform, type TransformFnParams } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+const toList = ({ value }: TransformFnParams): unknown =>
+  (Array.isArray(value) ? value : [value]).flatMap((item: unknown) => (typeof item === 'string' ? item.split(',').map((s) => s.trim()) : [item]));
+
+const NUMBER = '-?\\d{1,3}(?:\\.\\d+)?';
+const BBOX = new RegExp(`^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$`);
+
+/** Query of `GET /postos/eventos`: which changes a stream carries (all of them when none is given). */
+export class StationEventsQueryDto {
+  /** Only these operators; repeat or separate with commas. */
+  @ApiPropertyOptional({ type: [String], example: ['BR-FSA'] })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(TOPIC_SAFE, { each: true, message: `operator ${TOPIC_SAFE_MESSAGE}` })
+  operator?: string[];
+
+  /** Only these stations (ids); repeat or separate with commas. */
+  @ApiPropertyOptional({ type: [String], example: ['FSA-001', 'FSA-002'] })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(500)
+  @Matches(TOPIC_SAFE, { each: true, message: `station ${TOPIC_SAFE_MESSAGE}` })
+  station?: string[];
+
+  /** Only stations inside this box: `south,west,north,east` in degrees (WGS 84). */
+  @ApiPropertyOptional({ example: '-12.40,-39.10,-12.10,-38.80' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(BBOX, { message: 'bbox must be south,west,north,east in degrees' })
+  bbox?: string;
+
+  /** Resume after this event id, like the Last-Event-ID header (which wins when both are given). */
+  @ApiPropertyOptional({ example: 'mbx3k2-42' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  last_event_id?: string;
+}
+
+/** A bbox that validated: its edges as numbers; undefined when the edges are out of range or crossed. */
+export function parseBoundingBox(bbox: string): { south: number; west: number; north: number; east: number } | undefined {
+  const [south, west, north, east] = bbox.split(',').map(Number);
+  if ([south, north].some((v) => v < -90 || v > 90) || [west, east].some((v) => v < -180 || v > 180) || south > north) return undefined;
+  return { south, west, north, east };
+}

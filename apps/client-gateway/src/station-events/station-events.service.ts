@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { isStationEvent, MqttClientProxy, type EvseStatus, StationEventCause, Topics, type StationEventDto } from '@app/shared';
+import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
+import { STATIONS_CLIENT } from '../transport/transport.constants.js';
+
+/** A station event as streams send it: with this gateway's id for it, encoded once. */
+export interface NumberedEvent {
+  seq: number;
+  id: string;
+  event: StationEventDto;
+  data: string;
+}
+
+/**
+ * Every station event of every operator, as they arrive: numbered, kept in a bounded buffer for
+ * streams that resume, repeated ones dropped, handed to each open stream.
+ */
+@Injectable()
+export class StationEventsService implements OnModuleInit {
+  private readonly logger = new Logger(StationEventsService.name);
+  /** Names this gateway's numbering: an id of another gateway, or of an earlier run, resumes from the whole buffer. */
+  private readonly epoch = Date.now().toString(36);
+  private readonly capacity: number;
+  private readonly buffer: NumberedEvent[] = [];
+  private readonly listeners = new Set<(event: NumberedEvent) => void>();
+  /** Last status seen per EVSE, to drop the same change announced twice (redelivery, several replicas). */
+  private readonly latest = new Map<string, { status: EvseStatus; lastUpdated: string }>();
+  private seq = 0;
+
+  constructor(
+    @Inject(STATIONS_CLIENT) private readonly client: MqttClientProxy,
+    config: ConfigService<ClientGatewayEnvironment, true>,
+  ) {
+    this.capacity = config.get('EVENTS_BUFFER_SIZE', { infer: true });
+  }
+
+  onModuleInit(): void {
+    this.client.subscribeEvents(Topics.stationEventsFilter, (topic, payload) => this.receive(topic, payload));
+  }
+
+  /** Calls `listener` with every new event until the returned function is called. */
+  subscribe(listener: (event: NumberedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Buffered events after `lastEventId`: those with a higher number when the id is this gateway's,
+   * every buffered one when it is not (a stream loses nothing still in the buffer, at the cost of repeats).
+   */
+  since(lastEventId: string | undefined): NumberedEvent[] {
+    if (lastEventId === undefined || lastEventId === '') return [];
+    const [epoch, seq] = lastEventId.split('-');
+    const after = epoch === this.epoch && /^\d+$/.test(seq ?? '') ? Number(seq) : -1;
+    return this.buffer.filter((event) => event.seq > after);
+  }
+
+  private receive(topic: string, payload: Buffer): void {
+    let event: unknown;
+    try {
+      event = JSON.parse(payload.toString());
+    } catch {
+      event = undefined;
+    }
+    if (!isStationEvent(event)) {
+      this.logger.warn(`Dropped a malformed station event on ${topic}`);
+      return;
+    }
+    const key = `${event.operator_id}/${event.evse_uid}`;
+    const before = this.latest.get(key);
+    if (before && before.status === event.status && (before.lastUpdated === event.last_updated || event.cause === StationEventCause.Reservation)) return;
+    this.latest.set(key, { status: event.status, lastUpdated: event.last_updated });
+    const seq = ++this.seq;
+    const numbered: NumberedEvent = { seq, id: `${this.epoch}-${seq}`, event, data: JSON.stringify(event) };
+    if (this.capacity > 0) {
+      this.buffer.push(numbered);
+      if (this.buffer.length > this.capacity) this.buffer.shift();
+    }
+    for (const listener of this.listeners) listener(numbered);
+  }
+}
