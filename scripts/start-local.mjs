@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Starts the whole system on one machine with nothing but Node and npm: an embedded MQTT broker
 // (unless MQTT_BROKER is set), a station server for each demo operator with its own PGlite folder,
-// and two client gateways on 8001 and 8002. Ctrl-C stops everything it started.
+// two client gateways on 8001 and 8002, and a charger simulator (SIMULATOR_RATE status changes per
+// second, default 1; 0: none) so availability changes live. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,8 +34,8 @@ function demoOperators() {
     });
 }
 
-function start(name, app, env) {
-  const child = spawn(process.execPath, [mainOf(root, app)], {
+function start(name, app, env, args = [mainOf(root, app)]) {
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,7 +44,7 @@ function start(name, app, env) {
   record.ready = new Promise((resolve, reject) => {
     const onLine = (line) => {
       process.stdout.write(`[${name}] ${line}\n`);
-      if (/online as|Client gateway on/.test(line)) resolve();
+      if (/online as|Client gateway on|\[simulator\] connected/.test(line)) resolve();
     };
     for (const stream of [child.stdout, child.stderr]) {
       let buffered = '';
@@ -122,10 +123,15 @@ async function main() {
     start(`gateway-${port}`, 'client-gateway', { ...mqttEnv, PORT: String(port), MQTT_CLIENT_ID: `cliente${i + 1}` }),
   );
   await Promise.all([...servers, ...gateways].map((record) => record.ready));
+  const simulatorRate = Number(process.env.SIMULATOR_RATE ?? 1);
+  if (simulatorRate > 0) {
+    await start('simulator', 'simulator', mqttEnv, ['--import', 'tsx', join(root, 'scripts', 'charger-simulator.ts'), `--rate=${simulatorRate}`]).ready;
+  }
 
   say('ready:');
   for (const port of GATEWAY_PORTS) {
-    say(`  http://localhost:${port}/postos   stations of every operator`);
+    say(`  http://localhost:${port}/postos   stations of every operator (?latitude=-12.97&longitude=-38.5&distance=20 ...)`);
+    say(`  http://localhost:${port}/postos/eventos   live status changes (Server-Sent Events)`);
     say(`  http://localhost:${port}/docs     Swagger UI`);
     say(`  http://localhost:${port}/metrics  Prometheus metrics`);
   }
