@@ -205,7 +205,7 @@ async function main() {
   const gateway = start('gateway', ['dist/apps/client-gateway/main.js'], { ...ours, PORT: '18001', MQTT_CLIENT_ID: 'bench-gw', RATE_LIMIT_MAX: '0' }, /Client gateway on/);
   await Promise.all([refResponder.ready, refGateway.ready, server.ready, gateway.ready]);
   const [, refPort] = await refGateway.ready;
-  const urls = { ours: 'http://127.0.0.1:18001/postos', reference: `http://127.0.0.1:${refPort}/postos` };
+  const urls = { ours: 'http://127.0.0.1:18001/postos?limit=100', reference: `http://127.0.0.1:${refPort}/postos` };
   await Promise.all([waitFor200(urls.ours), waitFor200(urls.reference)]);
 
   log('warming up...');

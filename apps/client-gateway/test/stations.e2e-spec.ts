@@ -13,12 +13,21 @@ const TOTAL = OPERATORS.reduce((sum, operatorId) => sum + stationCount(operatorI
 
 interface StationsBody {
   data: Array<{ id: string; country_code: string; party_id: string; evses: unknown[] }>;
+  total: number;
   operators: { answered: string[]; timed_out: string[]; failed: string[]; offline: string[] };
 }
 
+/** Every page of GET /postos, following the Link header; the body of the first page with the data of all. */
 async function getStations(gateway: Gateway): Promise<{ status: number; body: StationsBody; type: string | null }> {
-  const response = await fetch(`${gateway.url}/postos`);
-  return { status: response.status, body: (await response.json()) as StationsBody, type: response.headers.get('content-type') };
+  let response = await fetch(`${gateway.url}/postos?limit=100`);
+  const first = { status: response.status, body: (await response.json()) as StationsBody, type: response.headers.get('content-type') };
+  let next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+  while (first.status === 200 && next) {
+    response = await fetch(`${gateway.url}${next}`);
+    first.body.data.push(...((await response.json()) as StationsBody).data);
+    next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+  }
+  return first;
 }
 
 describe('GET /postos with three operators and two gateways', () => {
@@ -43,6 +52,7 @@ describe('GET /postos with three operators and two gateways', () => {
       });
       expect(status).toBe(200);
       expect(body.data).toHaveLength(TOTAL);
+      expect(body.total).toBe(TOTAL);
       expect(body.operators).toEqual({ answered: OPERATORS, timed_out: [], failed: [], offline: [] });
       for (const operatorId of OPERATORS) {
         const own = body.data.filter((station) => `${station.country_code}-${station.party_id}` === operatorId);

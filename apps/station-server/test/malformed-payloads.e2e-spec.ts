@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, Topics, type ReplyEnvelope, type RequestEnvelope, type SearchStationsReply } from '@app/shared';
+import { ErrorCode, Topics, type ReplyEnvelope, type RequestEnvelope, type StationPage } from '@app/shared';
 import type { MqttClient } from 'mqtt';
 import { eventually } from '../../../test/support/eventually.js';
 import { collect, plainClient, received } from '../../../test/support/mqtt.js';
@@ -54,10 +54,11 @@ describe('station server given malformed requests', () => {
     await client.publishAsync(requestTopic, JSON.stringify(good), { qos: 1 });
     await received(replies, 1);
     expect(replies.messages).toHaveLength(1);
-    const [reply] = repliesTo(good.id) as Array<ReplyEnvelope<SearchStationsReply>>;
+    const [reply] = repliesTo(good.id) as Array<ReplyEnvelope<Omit<StationPage, 'entries'> & { items: unknown[] }>>;
     expect(reply.error).toBeUndefined();
     expect(reply.operator_id).toBe('BR-VDC');
-    expect(reply.data!.length).toBeGreaterThan(0);
+    expect(reply.data!.items.length).toBeGreaterThan(0);
+    expect(reply.data!.total).toBeGreaterThanOrEqual(reply.data!.items.length);
     expect(server.running).toBe(true);
     // Log lines travel through a pipe: wait for them rather than read what has arrived so far.
     await expect(server.waitForLog(/over the \d+-byte limit/, 5000)).resolves.toBeUndefined();
@@ -90,7 +91,7 @@ describe('station server given malformed requests', () => {
       await until(() => received.length === 2);
       const byId = (id: string) => received.find((r) => (r.properties.correlationData as Buffer).toString() === id)!;
       expect(byId(good.id).properties.userProperties).toEqual({ operator_id: 'BR-VDC', instance_id: expect.any(String) });
-      expect(Array.isArray(JSON.parse(byId(good.id).payload))).toBe(true);
+      expect(Array.isArray((JSON.parse(byId(good.id).payload) as { items: unknown }).items)).toBe(true);
       expect(byId(bad.id).properties.userProperties).toMatchObject({ operator_id: 'BR-VDC', error: 'true' });
       expect(JSON.parse(byId(bad.id).payload)).toMatchObject({ code: ErrorCode.InvalidPayload });
     } finally {
