@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, ServerMqtt, type MessageHandler, type WritePacket } from '@nestjs/microservices';
 import type { IPublishPacket, MqttClient } from 'mqtt';
+import { isObservable, lastValueFrom } from 'rxjs';
 import type { PresenceMessage } from '../dto/presence.dto.js';
 import { ErrorCode, type WireError } from '../errors/error-codes.js';
 import { isRequestEnvelope, type ReplyEnvelope, type RequestEnvelope } from './envelope.js';
@@ -169,7 +170,13 @@ export class MqttServer extends ServerMqtt {
       return;
     }
     if (handler.isEventHandler) {
-      await this.handleEvent(topic, { pattern: topic, data: body }, new MqttRequestContext([topic, packet, undefined]));
+      // Nest would drop a failed event in silence: what was wrong with it is logged instead.
+      const result: unknown = await handler(body, new MqttRequestContext([topic, packet, undefined]));
+      if (isObservable(result)) {
+        await lastValueFrom(result, { defaultValue: undefined }).catch((err: unknown) => {
+          this.log.warn(`Dropped a message on ${topic}: ${toWireError(err).message}`);
+        });
+      }
       return;
     }
     if (!isRequestEnvelope(body) || !isResponseTopic(body.reply_to)) {
