@@ -24,8 +24,8 @@ export class StationEventsService implements OnModuleInit {
   private readonly capacity: number;
   private readonly buffer: NumberedEvent[] = [];
   private readonly listeners = new Set<(event: NumberedEvent) => void>();
-  /** Last status seen per EVSE, to drop the same change announced twice (redelivery, several replicas). */
-  private readonly latest = new Map<string, { status: EvseStatus; lastUpdated: string }>();
+  /** Per EVSE: the last status seen, and the time of the last charger change seen. */
+  private readonly latest = new Map<string, { status: EvseStatus; chargerAt: number }>();
   private seq = 0;
 
   constructor(
@@ -56,6 +56,25 @@ export class StationEventsService implements OnModuleInit {
     return this.buffer.filter((event) => event.seq > after);
   }
 
+  /**
+   * True for an event to drop: the same status again from a reservation (every replica announces
+   * a window that opens), or a charger change older than one already seen (replicas and
+   * redeliveries may reorder them).
+   */
+  private repeatsOrPrecedes(event: StationEventDto): boolean {
+    const key = `${event.operator_id}/${event.evse_uid}`;
+    const before = this.latest.get(key) ?? { status: undefined, chargerAt: -Infinity };
+    if (event.cause === StationEventCause.Reservation) {
+      if (before.status === event.status) return true;
+      this.latest.set(key, { ...before, status: event.status });
+      return false;
+    }
+    const at = Date.parse(event.last_updated);
+    if (at <= before.chargerAt) return true;
+    this.latest.set(key, { status: event.status, chargerAt: at });
+    return false;
+  }
+
   private receive(topic: string, payload: Buffer): void {
     let event: unknown;
     try {
@@ -67,10 +86,7 @@ export class StationEventsService implements OnModuleInit {
       this.logger.warn(`Dropped a malformed station event on ${topic}`);
       return;
     }
-    const key = `${event.operator_id}/${event.evse_uid}`;
-    const before = this.latest.get(key);
-    if (before && before.status === event.status && (before.lastUpdated === event.last_updated || event.cause === StationEventCause.Reservation)) return;
-    this.latest.set(key, { status: event.status, lastUpdated: event.last_updated });
+    if (this.repeatsOrPrecedes(event)) return;
     const seq = ++this.seq;
     const numbered: NumberedEvent = { seq, id: `${this.epoch}-${seq}`, event, data: JSON.stringify(event) };
     if (this.capacity > 0) {

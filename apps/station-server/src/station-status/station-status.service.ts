@@ -14,6 +14,8 @@ const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 export class StationStatusService {
   private readonly logger = new Logger(StationStatusService.name);
   private readonly operatorId: string;
+  /** Notifications of one EVSE are applied one after another, so its events leave in the order of its changes. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repository: StationStatusRepository,
@@ -26,7 +28,17 @@ export class StationStatusService {
   }
 
   /** Applies a charger's status notification and announces the change; old, unknown or wrong ones are logged and dropped. */
-  async apply(stationId: string, evseUid: string, notification: StatusNotificationDto): Promise<void> {
+  apply(stationId: string, evseUid: string, notification: StatusNotificationDto): Promise<void> {
+    const run = (this.queues.get(evseUid) ?? Promise.resolve()).then(() => this.applyNow(stationId, evseUid, notification));
+    const tail = run.catch(() => undefined);
+    this.queues.set(evseUid, tail);
+    void tail.then(() => {
+      if (this.queues.get(evseUid) === tail) this.queues.delete(evseUid);
+    });
+    return run;
+  }
+
+  private async applyNow(stationId: string, evseUid: string, notification: StatusNotificationDto): Promise<void> {
     const at = new Date(notification.timestamp);
     if (Number.isNaN(at.getTime()) || at.getTime() > Date.now() + MAX_CLOCK_AHEAD_MS) {
       this.count('invalid');
