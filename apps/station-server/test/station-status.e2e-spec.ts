@@ -115,6 +115,21 @@ describe('charger status notifications', () => {
     await eventually(async () => expect(await evse('FSA-001', 'FSA-001-E5')).toMatchObject({ status: 'INOPERATIVE', last_updated: now }));
   });
 
+  it('fulfils the reservation whose window holds the moment a charge begins; it can no longer be canceled', async () => {
+    const created = await fetch(`${gateway.url}/reservas`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ operator_id: 'BR-FSA', station_id: 'FSA-003', evse_uid: 'FSA-003-E2', token: 'fulfil-me', duration_minutes: 30 }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    await publish('FSA-003', 'FSA-003-E2', { status: ChargerStatus.Charging, timestamp: new Date().toISOString() });
+    await eventually(async () => expect(await (await fetch(`${gateway.url}/reservas/${id}`)).json()).toMatchObject({ status: 'FULFILLED' }));
+    const cancel = await fetch(`${gateway.url}/reservas/${id}`, { method: 'DELETE' });
+    expect(cancel.status).toBe(409);
+    expect(await evse('FSA-003', 'FSA-003-E2')).toMatchObject({ status: 'CHARGING' });
+  });
+
   it('keeps a history of the applied changes', async () => {
     if (!database) return; // PGlite lives inside the server process: the history is checked on PostgreSQL.
     const client = new pg.Client({ connectionString: database.url });
