@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ErrorCode, ReservationAction, Resource, Topics, type ReplyEnvelope } from '@app/shared';
+import { ChargerStatus, ErrorCode, ReservationAction, Resource, StationAction, Topics, type ReplyEnvelope } from '@app/shared';
 import type { MqttClient } from 'mqtt';
 import type { AppProcess } from '../support/app-process.js';
 import { eventually } from '../support/eventually.js';
@@ -61,6 +61,7 @@ describe('fault: hostile payloads on the topics a station server reads, under lo
         Topics.stationsRequest,
         Topics.reservationsRequest,
         ...Object.values(ReservationAction).map((action) => Topics.reservationCommand('BR-VDC', action)),
+        ...Object.values(StationAction).map((action) => Topics.stationCommand('BR-VDC', action)),
       ],
       // Topics of the contract nothing handles yet: the server must not even read them.
       reservedTopics: [Topics.operatorRequest(Resource.Stations, 'BR-VDC'), Topics.operatorRequest(Resource.Reservations, 'BR-VDC')],
@@ -148,4 +149,31 @@ describe('fault: hostile payloads on the topics a station server reads, under lo
     expect(body.data).toHaveLength(VDC_STATIONS);
     expect(body.data.every((station) => `${station.country_code}-${station.party_id}` === 'BR-VDC')).toBe(true);
   });
+
+  it('drops hostile status notifications with a log line, and applies the next good one', async () => {
+    const statusTopic = system.topicPrefix + Topics.evseStatus('BR-VDC', 'VDC-001', 'VDC-001-E2');
+    const payloads = hostilePayloads({ seed: SEED + 1, sinkReplyTo, gatewayReplyTo: sinkReplyTo, readTopics: ['-'], reservedTopics: ['-'] });
+    const statuses: unknown[] = [
+      { status: 'Available' },
+      { status: 'available', timestamp: new Date().toISOString() },
+      { status: ChargerStatus.Charging, timestamp: 17 },
+      { status: ChargerStatus.Charging, timestamp: new Date().toISOString(), connector_id: { $ne: null } },
+      { status: ChargerStatus.Charging, timestamp: new Date().toISOString(), connector_id: 'a/b' },
+      { status: ChargerStatus.Charging, timestamp: '+275760-09-13T00:00:00Z' },
+    ];
+    for (const { payload } of payloads.slice(0, 600)) await attacker.publishAsync(statusTopic, payload, { qos: 0 });
+    for (const status of statuses) await attacker.publishAsync(statusTopic, JSON.stringify(status), { qos: 1 });
+    const at = new Date().toISOString();
+    await attacker.publishAsync(statusTopic, JSON.stringify({ status: ChargerStatus.Faulted, timestamp: at }), { qos: 1 });
+    const station = await eventually(async () => {
+      const response = await fetch(`${gateway.url}/postos/VDC-001?operator=BR-VDC`);
+      const body = (await response.json()) as { evses: Array<{ uid: string; status: string; last_updated: string }> };
+      expect(body.evses.find((evse) => evse.uid === 'VDC-001-E2')).toMatchObject({ status: 'OUTOFORDER', last_updated: at });
+      return body;
+    }, 30_000);
+    const dropped = (server.log.match(/Dropped a (message|\d+-byte message) on station\//g) ?? []).length;
+    process.stdout.write(`[status topic] ${payloads.slice(0, 600).length + statuses.length} hostile notifications sent, ${dropped} drop lines logged; EVSE then ${station.evses.find((e) => e.uid === 'VDC-001-E2')?.status}\n`);
+    expect(dropped).toBeGreaterThan(0);
+    expect(server.running).toBe(true);
+  }, 120_000);
 });
