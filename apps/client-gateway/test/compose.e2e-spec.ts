@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Topics, type RequestEnvelope } from '@app/shared';
+import { ChargerStatus, Topics, type RequestEnvelope, type StationEventDto } from '@app/shared';
 import { parse } from 'yaml';
 import { AppProcess } from '../../../test/support/app-process.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
@@ -11,6 +11,7 @@ import { eventually } from '../../../test/support/eventually.js';
 import { plainClient } from '../../../test/support/mqtt.js';
 import { BUILT_APPS, REPO_ROOT } from '../../../test/support/paths.js';
 import { freePort } from '../../../test/support/ports.js';
+import { nextMatching, openStream } from '../../../test/support/sse.js';
 import type { BrokerAddress } from '../../../test/support/test-system.js';
 
 interface ComposeService {
@@ -107,6 +108,26 @@ function mounts(service: ComposeService): Record<string, string> {
   it('refuses a client with the wrong password, and one with no credentials', async () => {
     await expect(plainClient(broker, { username: 'gateway', password: 'not-the-password' })).rejects.toThrow(/authori/i);
     await expect(plainClient(broker)).rejects.toThrow(/authori/i);
+  });
+
+  it("passes a charger's status to the gateways' live events, and keeps a charger off other operators' topics", async () => {
+    const stream = await openStream(`${gateways.client_servidor_2.url}/postos/eventos?station=FSA-001`);
+    const charger = await plainClient(broker, { username: 'charger-fsa', password: 'charger-fsa-demo-password' });
+    try {
+      const notification = JSON.stringify({ status: ChargerStatus.Faulted, timestamp: new Date().toISOString() });
+      if (broker.protocolVersion === 5) {
+        // MQTT 5 tells the publisher it was refused; on 3.1.1 the broker drops the message in silence.
+        await expect(charger.publishAsync(Topics.evseStatus('BR-SSA', 'SSA-001', 'SSA-001-E1'), notification, { qos: 1 })).rejects.toThrow(/authori/i);
+      }
+      await charger.publishAsync(Topics.evseStatus('BR-FSA', 'FSA-001', 'FSA-001-E3'), notification, { qos: 1 });
+      await expect(nextMatching<StationEventDto>(stream, (e) => e.evse_uid === 'FSA-001-E3', 30_000)).resolves.toMatchObject({
+        operator_id: 'BR-FSA',
+        status: 'OUTOFORDER',
+      });
+    } finally {
+      stream.close();
+      await charger.endAsync();
+    }
   });
 
   it("keeps a gateway's replies from every other client id", async () => {
