@@ -39,7 +39,7 @@ async function lateOperator(system: TestSystem, operatorId: string, instanceId: 
     const { id, reply_to: replyTo } = request;
     const timer = setTimeout(() => {
       pending.delete(timer);
-      const reply: ReplyEnvelope<unknown[]> = { id, operator_id: operatorId, instance_id: instanceId, data: [] };
+      const reply: ReplyEnvelope = { id, operator_id: operatorId, instance_id: instanceId, data: { total: 0, keys: [], items: [] } };
       client.publish(system.topicPrefix + replyTo, JSON.stringify(reply), { qos: 0 });
       stats.lateReplies++;
     }, LATE_BY_MS);

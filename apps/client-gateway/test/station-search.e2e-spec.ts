@@ -248,6 +248,24 @@ describe('GET /postos search: filters, distance order and paging across three op
     expect(offline.status).toBe(503);
   });
 
+  it('answers 504 when the owning operator is online but does not answer in time', async () => {
+    const silent = await plainClient(system.broker);
+    const topic = system.topicPrefix + Topics.presence('BR-SLO', 'silent-1');
+    try {
+      const presence = { operator_id: 'BR-SLO', operator_name: 'Silent', instance_id: 'silent-1', started_at: new Date().toISOString() };
+      await silent.publishAsync(topic, JSON.stringify(presence), { retain: true, qos: 1 });
+      const response = await eventually(async () => {
+        const r = await fetch(`${gateway.url}/postos/SLO-001?operator=BR-SLO`);
+        expect(r.status).toBe(504);
+        return r;
+      });
+      await expect(response.json()).resolves.toMatchObject({ status: 504 });
+    } finally {
+      await silent.publishAsync(topic, '', { retain: true, qos: 1 });
+      await silent.endAsync();
+    }
+  });
+
   it('asks only the chosen operators when the search names them', async () => {
     const spy = await plainClient(system.broker);
     try {

@@ -39,7 +39,7 @@ describe('graceful shutdown with a request in flight', () => {
       const response = fetch(`${gateway.url}/postos`);
       const [request] = await received(requests, 1);
       process.kill(gateway.process.pid, 'SIGTERM');
-      const reply: ReplyEnvelope = { id: request.id, operator_id: 'BR-SLW', instance_id: 'slow-1', data: [] };
+      const reply: ReplyEnvelope = { id: request.id, operator_id: 'BR-SLW', instance_id: 'slow-1', data: { total: 0, keys: [], items: [] } };
       await operator.publishAsync(system.topicPrefix + request.reply_to, JSON.stringify(reply), { qos: 1 });
 
       const answered = await response;
