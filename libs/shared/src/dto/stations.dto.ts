@@ -18,7 +18,7 @@ import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '../mqtt/topics.js';
 import { RequiresField } from '../validation/requires.js';
 
 /** Deepest result a search may ask one operator for (offset + limit of the gateway's paging). */
-export const MAX_SEARCH_DEPTH = 10_100;
+export const MAX_SEARCH_DEPTH = 1100;
 
 /**
  * Payload of a station search (`server/postos/request`, or one operator's `.../search`). Every

@@ -7,7 +7,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 /** Deepest page: past it, narrow the search instead. */
-export const MAX_OFFSET = 10_000;
+export const MAX_OFFSET = 1000;
 
 /** A number from a query string; anything else stays as it is, for the validator to name. */
 const toNumber = ({ value }: TransformFnParams): unknown => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
