@@ -81,6 +81,8 @@ export class StationEventsController implements BeforeApplicationShutdown {
     };
     this.streams.add(close);
     res.on('close', close);
+    // A write to a connection that just went away: the stream ends, the gateway goes on.
+    res.on('error', close);
     res.write(`retry: ${RETRY_MS}\n\n`);
     for (const event of this.events.since(lastEventId ?? query.last_event_id)) send(event);
   }
