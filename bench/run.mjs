@@ -5,6 +5,8 @@
 //   --duration=10       seconds per measurement
 //   --connections=1,16,64
 //   --soak=0            seconds of a final run at 16 connections that watches the gateway's memory
+//   --only=postos,reservations,operators   the cells to run (all by default): the GET /postos table,
+//                       the booking run, the three-operator runs
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -21,6 +23,9 @@ const options = Object.fromEntries(
 const DURATION = Number(options.duration ?? 10);
 const CONNECTIONS = (options.connections ?? '1,16,64').split(',').map(Number);
 const SOAK = Number(options.soak ?? 0);
+const CELLS = ['postos', 'reservations', 'operators'];
+const ONLY = new Set((options.only ?? CELLS.join(',')).split(','));
+for (const cell of ONLY) if (!CELLS.includes(cell)) throw new Error(`--only: unknown cell ${cell} (known: ${CELLS.join(', ')})`);
 const children = [];
 const databases = [];
 
@@ -199,62 +204,77 @@ async function main() {
   const ours = { MQTT_TOPIC_PREFIX: 'bench/ours/', ...mqttEnv };
   const reference = { MQTT_TOPIC_PREFIX: 'bench/ref/', ...mqttEnv };
 
-  const refResponder = start('reference responder', ['bench/reference/responder.mjs'], { ...reference, STATIONS_FILE: single, OPERATOR_ID: 'BR-BEN' }, /ready/);
-  const refGateway = start('reference gateway', ['bench/reference/gateway.mjs'], reference, /reference gateway on (\d+)/);
   const server = start('station server BR-BEN', ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: 'BR-BEN', STATIONS_FILE: single, ...(await storage('BR-BEN')) }, /online as/);
   const gateway = start('gateway', ['dist/apps/client-gateway/main.js'], { ...ours, PORT: '18001', MQTT_CLIENT_ID: 'bench-gw', RATE_LIMIT_MAX: '0' }, /Client gateway on/);
-  await Promise.all([refResponder.ready, refGateway.ready, server.ready, gateway.ready]);
-  const [, refPort] = await refGateway.ready;
-  const urls = { ours: 'http://127.0.0.1:18001/postos?limit=100', reference: `http://127.0.0.1:${refPort}/postos` };
-  await Promise.all([waitFor200(urls.ours), waitFor200(urls.reference)]);
+  const urls = { ours: 'http://127.0.0.1:18001/postos?limit=100' };
+  if (ONLY.has('postos')) {
+    const refResponder = start('reference responder', ['bench/reference/responder.mjs'], { ...reference, STATIONS_FILE: single, OPERATOR_ID: 'BR-BEN' }, /ready/);
+    const refGateway = start('reference gateway', ['bench/reference/gateway.mjs'], reference, /reference gateway on (\d+)/);
+    await refResponder.ready;
+    const [, refPort] = await refGateway.ready;
+    urls.reference = `http://127.0.0.1:${refPort}/postos`;
+  }
+  await Promise.all([server.ready, gateway.ready]);
+  await Promise.all(Object.values(urls).map((url) => waitFor200(url)));
 
-  log('warming up...');
-  await load(urls.ours, 16, 3);
-  await load(urls.reference, 16, 3);
   const rssBefore = { gateway: rssMb(gateway.child.pid), server: rssMb(server.child.pid) };
-
   const results = [];
-  for (const [i, connections] of CONNECTIONS.entries()) {
-    // Alternate which system goes first, so neither always runs on a warmer machine.
-    const order = i % 2 === 0 ? ['ours', 'reference'] : ['reference', 'ours'];
-    const pair = {};
-    for (const system of order) {
-      log(`${system} at ${connections} connections...`);
-      pair[system] = await load(urls[system], connections, DURATION);
+  if (ONLY.has('postos')) {
+    log('warming up...');
+    await load(urls.ours, 16, 3);
+    await load(urls.reference, 16, 3);
+    rssBefore.gateway = rssMb(gateway.child.pid);
+    rssBefore.server = rssMb(server.child.pid);
+
+    for (const [i, connections] of CONNECTIONS.entries()) {
+      // Alternate which system goes first, so neither always runs on a warmer machine.
+      const order = i % 2 === 0 ? ['ours', 'reference'] : ['reference', 'ours'];
+      const pair = {};
+      for (const system of order) {
+        log(`${system} at ${connections} connections...`);
+        pair[system] = await load(urls[system], connections, DURATION);
+      }
+      results.push({ connections, ours: pair.ours, reference: pair.reference, ratioRps: pair.ours.rps / pair.reference.rps, ratioP99: pair.ours.p99 / pair.reference.p99 });
     }
-    results.push({ connections, ours: pair.ours, reference: pair.reference, ratioRps: pair.ours.rps / pair.reference.rps, ratioP99: pair.ours.p99 / pair.reference.p99 });
   }
   const rssAfter = { gateway: rssMb(gateway.child.pid), server: rssMb(server.child.pid) };
 
-  log('reservations: random bookings at 16 connections...');
-  const reservations = await bookingRun(single, DURATION);
-
-  // Merge cost: the same 50 stations split over three operators, so only the fan-out and merge differ.
-  log('three operators sharing the 50 stations, merged by the gateway...');
-  server.child.kill('SIGTERM');
-  const split = [['BR-BEA', 0, 17], ['BR-BEB', 17, 34], ['BR-BEC', 34, 50]];
-  const threeOperators = [];
-  for (const [operatorId, from, to] of split) {
-    const env = { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId, from, to), ...(await storage(operatorId)) };
-    threeOperators.push(start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], env, /online as/));
+  let reservations;
+  if (ONLY.has('reservations')) {
+    log('reservations: random bookings at 16 connections...');
+    reservations = await bookingRun(single, DURATION);
   }
-  await Promise.all(threeOperators.map((s) => s.ready));
-  await waitFor200(urls.ours);
-  await load(urls.ours, 16, 3);
-  const merged = await load(urls.ours, 16, DURATION);
+
+  let merged;
+  let mergedFull;
   const singleAt16 = results.find((r) => r.connections === 16)?.ours;
+  if (ONLY.has('operators')) {
+    // Merge cost: the same 50 stations split over three operators, so only the fan-out and merge differ.
+    log('three operators sharing the 50 stations, merged by the gateway...');
+    server.child.kill('SIGTERM');
+    const split = [['BR-BEA', 0, 17], ['BR-BEB', 17, 34], ['BR-BEC', 34, 50]];
+    const threeOperators = [];
+    for (const [operatorId, from, to] of split) {
+      const env = { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId, from, to), ...(await storage(operatorId)) };
+      threeOperators.push(start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], env, /online as/));
+    }
+    await Promise.all(threeOperators.map((s) => s.ready));
+    await waitFor200(urls.ours);
+    await load(urls.ours, 16, 3);
+    merged = await load(urls.ours, 16, DURATION);
 
-  // For scale: three operators of 50 stations each (three times the bytes of every answer).
-  log('three operators of 50 stations each...');
-  threeOperators.forEach((s) => s.child.kill('SIGTERM'));
-  const threeFull = [];
-  for (const operatorId of ['BR-BEX', 'BR-BEY', 'BR-BEZ']) {
-    const env = { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId), ...(await storage(operatorId)) };
-    threeFull.push(start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], env, /online as/));
+    // For scale: three operators of 50 stations each (three times the bytes of every answer).
+    log('three operators of 50 stations each...');
+    threeOperators.forEach((s) => s.child.kill('SIGTERM'));
+    const threeFull = [];
+    for (const operatorId of ['BR-BEX', 'BR-BEY', 'BR-BEZ']) {
+      const env = { ...ours, OPERATOR_ID: operatorId, STATIONS_FILE: dataset(dir, operatorId), ...(await storage(operatorId)) };
+      threeFull.push(start(`station server ${operatorId}`, ['dist/apps/station-server/main.js'], env, /online as/));
+    }
+    await Promise.all(threeFull.map((s) => s.ready));
+    await waitFor200(urls.ours);
+    mergedFull = await load(urls.ours, 16, DURATION);
   }
-  await Promise.all(threeFull.map((s) => s.ready));
-  await waitFor200(urls.ours);
-  const mergedFull = await load(urls.ours, 16, DURATION);
 
   let soak;
   if (SOAK > 0) {
@@ -265,25 +285,33 @@ async function main() {
     soak = { seconds: SOAK, ...run, gatewayRssBeforeMb: before, gatewayRssAfterMb: after, growth: after / before - 1 };
   }
 
-  const rows = results.flatMap((r) => [
-    [r.connections, 'ours', r.ours.rps, r.ours.p50, r.ours.p99, r.ours.errors, r.ratioRps.toFixed(2), r.ratioP99.toFixed(2)],
-    [r.connections, 'reference', r.reference.rps, r.reference.p50, r.reference.p99, r.reference.errors, '', ''],
-  ]);
-  log(`\nGET /postos, 50 stations, one operator (broker: ${brokerKind}; database: ${databaseKind})\n${table(rows)}`);
-  log(`\nthree operators sharing the 50 stations, 16 connections: ${merged.rps} req/s, p50 ${merged.p50} ms, p99 ${merged.p99} ms, errors ${merged.errors}` +
-    (singleAt16 ? ` (${(merged.rps / singleAt16.rps).toFixed(2)}x one operator)` : ''));
-  log(`three operators of 50 stations each (150 in all), 16 connections: ${mergedFull.rps} req/s, p50 ${mergedFull.p50} ms, p99 ${mergedFull.p99} ms, errors ${mergedFull.errors}`);
+  if (results.length > 0) {
+    const rows = results.flatMap((r) => [
+      [r.connections, 'ours', r.ours.rps, r.ours.p50, r.ours.p99, r.ours.errors, r.ratioRps.toFixed(2), r.ratioP99.toFixed(2)],
+      [r.connections, 'reference', r.reference.rps, r.reference.p50, r.reference.p99, r.reference.errors, '', ''],
+    ]);
+    log(`\nGET /postos, 50 stations, one operator (broker: ${brokerKind}; database: ${databaseKind})\n${table(rows)}`);
+  }
+  if (merged) {
+    log(`\nthree operators sharing the 50 stations, 16 connections: ${merged.rps} req/s, p50 ${merged.p50} ms, p99 ${merged.p99} ms, errors ${merged.errors}` +
+      (singleAt16 ? ` (${(merged.rps / singleAt16.rps).toFixed(2)}x one operator)` : ''));
+    log(`three operators of 50 stations each (150 in all), 16 connections: ${mergedFull.rps} req/s, p50 ${mergedFull.p50} ms, p99 ${mergedFull.p99} ms, errors ${mergedFull.errors}`);
+  }
   log(`RSS MB: gateway ${rssBefore.gateway.toFixed(0)} -> ${rssAfter.gateway.toFixed(0)}, station server ${rssBefore.server.toFixed(0)} -> ${rssAfter.server.toFixed(0)}`);
-  log(`reservations: ${reservations.rps} POST/s, p50 ${reservations.p50} ms, p99 ${reservations.p99} ms; ${reservations.created} created, ${reservations.conflicts} conflicts, ${reservations.other} other, ${reservations.errors} errors; stored ${reservations.stored} (${reservations.inFlightAtStop} answered after the run stopped), lost ${reservations.lost}`);
+  if (reservations) {
+    log(`reservations (broker: ${brokerKind}; database: ${databaseKind}): ${reservations.rps} POST/s, p50 ${reservations.p50} ms, p99 ${reservations.p99} ms; ${reservations.created} created, ${reservations.conflicts} conflicts, ${reservations.other} other, ${reservations.errors} errors; stored ${reservations.stored} (${reservations.inFlightAtStop} answered after the run stopped), lost ${reservations.lost}`);
+  }
   if (soak) log(`soak ${soak.seconds} s: ${soak.rps} req/s, gateway RSS ${soak.gatewayRssBeforeMb.toFixed(0)} -> ${soak.gatewayRssAfterMb.toFixed(0)} MB (${(soak.growth * 100).toFixed(1)}%)`);
 
   const at16 = results.find((r) => r.connections === 16);
   const targets = {
     'req/s at 16 connections >= 0.8x reference': at16 ? at16.ratioRps >= 0.8 : undefined,
     'p99 at 16 connections <= 2x reference': at16 ? at16.ratioP99 <= 2 : undefined,
-    'three operators >= 0.5x one operator': singleAt16 ? merged.rps / singleAt16.rps >= 0.5 : undefined,
-    'reservations >= 500 POST/s with none lost': reservations.rps >= 500 && reservations.lost === 0 && reservations.other === 0 && reservations.errors === 0,
-    'no errors': [...results.flatMap((r) => [r.ours.errors, r.reference.errors]), merged.errors, mergedFull.errors].every((e) => e === 0),
+    'three operators >= 0.5x one operator': singleAt16 && merged ? merged.rps / singleAt16.rps >= 0.5 : undefined,
+    'reservations >= 500 POST/s with none lost': reservations
+      ? reservations.rps >= 500 && reservations.lost === 0 && reservations.other === 0 && reservations.errors === 0
+      : undefined,
+    'no errors': [...results.flatMap((r) => [r.ours.errors, r.reference.errors]), merged?.errors ?? 0, mergedFull?.errors ?? 0].every((e) => e === 0),
     ...(soak ? { 'gateway RSS grows < 10% in the soak': soak.growth < 0.1 } : {}),
   };
   log('\ntargets:');
@@ -291,7 +319,7 @@ async function main() {
 
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const file = join(root, 'bench', 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), broker: brokerKind, database: databaseKind, cores: cpus().length, durationSeconds: DURATION, results, merged, mergedFull, reservations, rssBefore, rssAfter, soak, targets }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), broker: brokerKind, database: databaseKind, cores: cpus().length, durationSeconds: DURATION, cells: [...ONLY], results, merged, mergedFull, reservations, rssBefore, rssAfter, soak, targets }, null, 2));
   log(`\nresults written to ${file}`);
 }
 
