@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ReservationStatus, type ReservationConflict, type WireError } from '@app/shared';
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { ReservationStatus, type EvseStatus, type ReservationConflict, type WireError } from '@app/shared';
+import { and, asc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
 import { DATABASE } from '../database/database.module.js';
 import type { Database } from '../database/database.js';
 import { evses, idempotencyKeys, reservations } from '../database/schema.js';
@@ -11,10 +11,40 @@ type NewReservation = typeof reservations.$inferInsert;
 /** The first outcome stored for an idempotency key. */
 export type Outcome = { reservation: ReservationRow } | { conflict: ReservationConflict };
 
+/** What a booking found: the outcome stored for its key, an EVSE it cannot book, or its own outcome. */
+export type Booking =
+  | { kind: 'replayed'; requestHash: string; outcome: Outcome }
+  | { kind: 'unknown-evse' }
+  | { kind: 'out-of-service'; status: EvseStatus }
+  | { kind: 'decided'; outcome: Outcome };
+
+/** The booking statement's single row; rows arrive as JSON (column names, timestamps as text). */
+interface BookingRow {
+  stored: { request_hash: string; error: WireError | null; reservation: Record<string, unknown> | null } | null;
+  evse_status: EvseStatus | null;
+  inserted: Record<string, unknown> | null;
+}
+
+const RESERVATION_COLUMNS = Object.entries(getTableColumns(reservations));
+
+/** A reservation row from its JSON form, each value mapped as Drizzle maps the column's driver value. */
+function fromJson(json: Record<string, unknown>): ReservationRow {
+  const row: Record<string, unknown> = {};
+  for (const [field, column] of RESERVATION_COLUMNS) {
+    const value = json[column.name];
+    row[field] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as ReservationRow;
+}
+
+function storedOutcome(reservation: Record<string, unknown> | null, error: WireError | null): Outcome {
+  if (reservation) return { reservation: fromJson(reservation) };
+  return { conflict: (error as WireError).details as ReservationConflict };
+}
+
 const LIVE = [ReservationStatus.Pending, ReservationStatus.Reserved];
-const EXCLUSION_VIOLATION = '23P01';
 const UNIQUE_VIOLATION = '23505';
-/** Two inserts that conflict through the exclusion constraint can each wait for the other: PostgreSQL aborts one. */
+/** A deadlock or serialization victim is rolled back whole and can simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 5;
 
@@ -22,14 +52,6 @@ const ATTEMPTS = 5;
 @Injectable()
 export class ReservationsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
-
-  async findEvse(stationId: string, evseUid: string) {
-    const [evse] = await this.db
-      .select({ uid: evses.uid, status: evses.status })
-      .from(evses)
-      .where(and(eq(evses.uid, evseUid), eq(evses.locationId, stationId)));
-    return evse;
-  }
 
   async findById(id: string): Promise<ReservationRow | undefined> {
     const [row] = await this.db.select().from(reservations).where(eq(reservations.id, id));
@@ -47,55 +69,89 @@ export class ReservationsRepository {
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.token, token), eq(idempotencyKeys.key, key)));
     if (!row) return undefined;
-    if (row.reservationId) {
-      const reservation = await this.findById(row.reservationId);
-      if (reservation) return { requestHash: row.requestHash, outcome: { reservation } };
-    }
-    return { requestHash: row.requestHash, outcome: { conflict: (row.error as WireError).details as ReservationConflict } };
+    const reservation = row.reservationId ? await this.findById(row.reservationId) : undefined;
+    if (reservation) return { requestHash: row.requestHash, outcome: { reservation } };
+    return { requestHash: row.requestHash, outcome: storedOutcome(null, row.error) };
   }
 
   /**
-   * Inserts the reservation and stores the outcome under its idempotency key, in one transaction.
-   * An overlap is refused by the exclusion constraint and stored as a conflict; when another
-   * request with the same key won the race, its outcome is returned instead.
+   * Books in one statement on the usual path: replays the outcome stored for the key, or checks the
+   * EVSE and inserts the reservation together with its key. An overlap is refused by the exclusion
+   * constraint (ON CONFLICT DO NOTHING turns the refusal into no row); it is then stored as a
+   * conflict. When another request with the same key won a race, its outcome is returned.
    */
-  async create(reservation: NewReservation, key: string, requestHash: string): Promise<Outcome> {
+  async book(reservation: NewReservation, key: string, requestHash: string, refused: ReadonlySet<EvseStatus>): Promise<Booking> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.createOnce(reservation, key, requestHash);
+        return await this.bookOnce(reservation, key, requestHash, refused);
       } catch (err) {
-        // A deadlock victim tries again: the other transaction has finished, so it sees its row.
+        // The other transaction has finished, so the next attempt sees its row.
         if (attempt >= ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
       }
     }
   }
 
-  private async createOnce(reservation: NewReservation, key: string, requestHash: string): Promise<Outcome> {
+  private async bookOnce(wanted: NewReservation, key: string, requestHash: string, refused: ReadonlySet<EvseStatus>): Promise<Booking> {
+    let row: BookingRow;
     try {
-      return await this.db.transaction(async (tx) => {
-        let outcome: Outcome;
-        try {
-          const [row] = await tx.transaction((savepoint) => savepoint.insert(reservations).values(reservation).returning());
-          outcome = { reservation: row };
-        } catch (err) {
-          if (sqlState(err) !== EXCLUSION_VIOLATION) throw err;
-          outcome = { conflict: await this.findConflict(tx, reservation) };
-        }
-        await tx.insert(idempotencyKeys).values({
-          token: reservation.token,
-          key,
-          requestHash,
-          reservationId: 'reservation' in outcome ? outcome.reservation.id : null,
-          error: 'conflict' in outcome ? { code: 'CONFLICT', message: 'overlap', details: outcome.conflict } : null,
-        });
-        return outcome;
-      });
+      const result = await this.db.execute<Record<string, unknown>>(sql`
+        WITH stored AS (
+          SELECT k.request_hash, k.error, to_jsonb(r) AS reservation
+          FROM ${idempotencyKeys} k LEFT JOIN ${reservations} r ON r.id = k.reservation_id
+          WHERE k.token = ${wanted.token}::text AND k.key = ${key}::text
+        ),
+        evse AS (
+          SELECT status FROM ${evses} WHERE uid = ${wanted.evseUid}::text AND location_id = ${wanted.locationId}::text
+        ),
+        inserted AS (
+          INSERT INTO ${reservations} (id, evse_uid, location_id, connector_id, token, driver_id, status, starts_at, ends_at)
+          SELECT ${wanted.id}::text, ${wanted.evseUid}::text, ${wanted.locationId}::text, ${wanted.connectorId ?? null}::text,
+            ${wanted.token}::text, ${wanted.driverId ?? null}::text, ${wanted.status}::text,
+            ${wanted.startsAt.toISOString()}::timestamptz, ${wanted.endsAt.toISOString()}::timestamptz
+          FROM evse
+          WHERE NOT EXISTS (SELECT 1 FROM stored) AND evse.status NOT IN ${[...refused]}
+          ON CONFLICT DO NOTHING
+          RETURNING *
+        ),
+        recorded AS (
+          INSERT INTO ${idempotencyKeys} (token, key, request_hash, reservation_id)
+          SELECT token, ${key}::text, ${requestHash}::text, id FROM inserted
+        )
+        SELECT (SELECT to_jsonb(s) FROM stored s) AS stored,
+          (SELECT status FROM evse) AS evse_status,
+          (SELECT to_jsonb(i) FROM inserted i) AS inserted`);
+      row = (result as { rows: unknown[] }).rows[0] as BookingRow;
     } catch (err) {
+      // Another request with this key inserted its reservation and key first: ours was rolled back.
       if (sqlState(err) !== UNIQUE_VIOLATION) throw err;
-      const stored = await this.findOutcome(reservation.token, key);
-      if (!stored) throw err;
-      return stored.outcome;
+      return this.replayOrThrow(wanted.token, key, err);
     }
+    if (row.stored) {
+      const { request_hash: storedHash, error, reservation } = row.stored;
+      return { kind: 'replayed', requestHash: storedHash, outcome: storedOutcome(reservation, error) };
+    }
+    if (!row.evse_status) return { kind: 'unknown-evse' };
+    if (refused.has(row.evse_status)) return { kind: 'out-of-service', status: row.evse_status };
+    if (row.inserted) return { kind: 'decided', outcome: { reservation: fromJson(row.inserted) } };
+    return this.recordConflict(wanted, key, requestHash);
+  }
+
+  /** Stores the refusal of an overlapping booking under its key (the rarer path: a few statements). */
+  private async recordConflict(wanted: NewReservation, key: string, requestHash: string): Promise<Booking> {
+    const conflict = await this.findConflict(this.db, wanted);
+    const [recorded] = await this.db
+      .insert(idempotencyKeys)
+      .values({ token: wanted.token, key, requestHash, reservationId: null, error: { code: 'CONFLICT', message: 'overlap', details: conflict } })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (recorded) return { kind: 'decided', outcome: { conflict } };
+    return this.replayOrThrow(wanted.token, key, new Error(`Idempotency key ${key} is taken but holds no outcome`));
+  }
+
+  private async replayOrThrow(token: string, key: string, err: unknown): Promise<Booking> {
+    const stored = await this.findOutcome(token, key);
+    if (!stored) throw err;
+    return { kind: 'replayed', ...stored };
   }
 
   /** Cancels a live reservation; returns the row as it is afterwards (undefined when unknown). */

@@ -46,20 +46,17 @@ export class ReservationsService {
   async create(command: CreateReservationCommandDto): Promise<ReservationDto> {
     const { idempotency_key: key, ...request } = command;
     const requestHash = createHash('sha256').update(JSON.stringify(request, Object.keys(request).sort())).digest('hex');
-    const stored = await this.repository.findOutcome(command.token, key);
-    if (stored) {
-      if (stored.requestHash !== requestHash) {
-        fail(ErrorCode.IdempotencyMismatch, 'This Idempotency-Key was used with a different request');
-      }
-      return this.answer(stored.outcome);
+    let window: { startsAt: Date; endsAt: Date };
+    try {
+      window = this.window(command);
+    } catch (err) {
+      // A retry of a booking whose window has since started still gets its first outcome.
+      const stored = await this.repository.findOutcome(command.token, key);
+      if (!stored) throw err;
+      return this.replay(stored, requestHash);
     }
 
-    const { startsAt, endsAt } = this.window(command);
-    const evse = await this.repository.findEvse(command.station_id, command.evse_uid);
-    if (!evse) fail(ErrorCode.NotFound, `EVSE ${command.evse_uid} of station ${command.station_id} not found`);
-    if (OUT_OF_SERVICE.has(evse.status)) fail(ErrorCode.Conflict, `EVSE ${command.evse_uid} is out of service (${evse.status})`);
-
-    const outcome = await this.repository.create(
+    const booking = await this.repository.book(
       {
         id: `${this.operatorId}-${randomUUID()}`,
         evseUid: command.evse_uid,
@@ -67,15 +64,23 @@ export class ReservationsService {
         connectorId: command.connector_id ?? null,
         token: command.token,
         status: ReservationStatus.Reserved,
-        startsAt,
-        endsAt,
+        ...window,
       },
       key,
       requestHash,
+      OUT_OF_SERVICE,
     );
-    if ('reservation' in outcome) this.stations.invalidate();
-    this.metrics.reservations.inc({ outcome: 'reservation' in outcome ? 'created' : 'conflict' });
-    return this.answer(outcome);
+    switch (booking.kind) {
+      case 'replayed':
+        return this.replay(booking, requestHash);
+      case 'unknown-evse':
+        return fail(ErrorCode.NotFound, `EVSE ${command.evse_uid} of station ${command.station_id} not found`);
+      case 'out-of-service':
+        return fail(ErrorCode.Conflict, `EVSE ${command.evse_uid} is out of service (${booking.status})`);
+    }
+    if ('reservation' in booking.outcome) this.stations.invalidate();
+    this.metrics.reservations.inc({ outcome: 'reservation' in booking.outcome ? 'created' : 'conflict' });
+    return this.answer(booking.outcome);
   }
 
   async get(id: string): Promise<ReservationDto> {
@@ -125,6 +130,12 @@ export class ReservationsService {
       fail(ErrorCode.InvalidPayload, `ends_at: the window must not be longer than ${max} minutes`);
     }
     return { startsAt, endsAt };
+  }
+
+  /** The first outcome of a repeated key; the same key with another request is refused. */
+  private replay(stored: { requestHash: string; outcome: Outcome }, requestHash: string): ReservationDto {
+    if (stored.requestHash !== requestHash) fail(ErrorCode.IdempotencyMismatch, 'This Idempotency-Key was used with a different request');
+    return this.answer(stored.outcome);
   }
 
   private answer(outcome: Outcome): ReservationDto {
