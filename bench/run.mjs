@@ -2,13 +2,16 @@
 // npm run bench: GET /postos through our gateway and station server against a reference pair of
 // bare node:http + mqtt.js processes doing the same work, loaded alternately with autocannon.
 // Embedded broker by default (in its own process); the broker of MQTT_BROKER/MQTT_PORT when set.
+//   --broker=mosquitto  a Mosquitto of the bench's own on a free port, configured like deploy's
+//                       mosquitto.conf for request/reply (set_tcp_nodelay true), whatever MQTT_BROKER says
 //   --duration=10       seconds per measurement
 //   --connections=1,16,64
 //   --soak=0            seconds of a final run at 16 connections that watches the gateway's memory
 //   --only=postos,reservations,operators   the cells to run (all by default): the GET /postos table,
 //                       the booking run, the three-operator runs
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +26,8 @@ const options = Object.fromEntries(
 const DURATION = Number(options.duration ?? 10);
 const CONNECTIONS = (options.connections ?? '1,16,64').split(',').map(Number);
 const SOAK = Number(options.soak ?? 0);
+const BROKER = options.broker ?? (process.env.MQTT_BROKER ? 'env' : 'embedded');
+if (!['embedded', 'env', 'mosquitto'].includes(BROKER)) throw new Error(`--broker: embedded, env or mosquitto, not ${BROKER}`);
 const CELLS = ['postos', 'reservations', 'operators'];
 const ONLY = new Set((options.only ?? CELLS.join(',')).split(','));
 for (const cell of ONLY) if (!CELLS.includes(cell)) throw new Error(`--only: unknown cell ${cell} (known: ${CELLS.join(', ')})`);
@@ -71,6 +76,49 @@ function start(name, script, env, ready) {
   });
   children.push(record);
   return record;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Mosquitto on a free port with the request/reply settings of deploy's mosquitto.conf (no logins, nothing persisted). */
+async function startMosquitto(dir) {
+  const version = spawnSync('mosquitto', ['-h'], { encoding: 'utf8' });
+  if (version.error) throw new Error('--broker=mosquitto needs the mosquitto binary on the PATH');
+  const port = await freePort();
+  const config = join(dir, 'mosquitto.conf');
+  // Without set_tcp_nodelay each QoS 1 hop can wait ~40 ms for Nagle and a delayed ACK.
+  writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'set_tcp_nodelay true', ''].join('\n'));
+  const child = spawn('mosquitto', ['-c', config], { stdio: 'ignore' });
+  const record = { name: 'mosquitto', child, output: () => '' };
+  children.push(record);
+  await Promise.race([waitForPort(port), new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`mosquitto exited (${code})`))))]);
+  const release = /mosquitto version (\S+)/.exec(`${version.stdout}${version.stderr}`)?.[1] ?? '';
+  return { port, kind: `Mosquitto ${release} started by the bench on 127.0.0.1:${port} (set_tcp_nodelay true)` };
 }
 
 function rssMb(pid) {
@@ -182,7 +230,12 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   let mqttEnv;
   let brokerKind;
-  if (process.env.MQTT_BROKER) {
+  if (BROKER === 'mosquitto') {
+    const broker = await startMosquitto(dir);
+    brokerKind = broker.kind;
+    mqttEnv = { MQTT_BROKER: '127.0.0.1', MQTT_PORT: String(broker.port), MQTT_PROTOCOL_VERSION: '5' };
+  } else if (BROKER === 'env') {
+    if (!process.env.MQTT_BROKER) throw new Error('--broker=env needs MQTT_BROKER');
     brokerKind = `external ${process.env.MQTT_BROKER}:${process.env.MQTT_PORT ?? 1883}`;
     mqttEnv = { MQTT_BROKER: process.env.MQTT_BROKER, MQTT_PORT: process.env.MQTT_PORT ?? '1883', MQTT_PROTOCOL_VERSION: process.env.MQTT_PROTOCOL_VERSION ?? '5' };
   } else {
