@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ReservationStatus, type EvseStatus, type ReservationConflict, type WireError } from '@app/shared';
 import { and, asc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
 import { DATABASE } from '../database/database.module.js';
-import type { Database } from '../database/database.js';
+import { executePrepared, type Database } from '../database/database.js';
 import { evses, idempotencyKeys, reservations } from '../database/schema.js';
 
 export type ReservationRow = typeof reservations.$inferSelect;
@@ -94,7 +94,7 @@ export class ReservationsRepository {
   private async bookOnce(wanted: NewReservation, key: string, requestHash: string, refused: ReadonlySet<EvseStatus>): Promise<Booking> {
     let row: BookingRow;
     try {
-      const result = await this.db.execute<Record<string, unknown>>(sql`
+      [row] = await executePrepared<BookingRow>(this.db, 'reservations_book', sql`
         WITH stored AS (
           SELECT k.request_hash, k.error, to_jsonb(r) AS reservation
           FROM ${idempotencyKeys} k LEFT JOIN ${reservations} r ON r.id = k.reservation_id
@@ -120,7 +120,6 @@ export class ReservationsRepository {
         SELECT (SELECT to_jsonb(s) FROM stored s) AS stored,
           (SELECT status FROM evse) AS evse_status,
           (SELECT to_jsonb(i) FROM inserted i) AS inserted`);
-      row = (result as { rows: unknown[] }).rows[0] as BookingRow;
     } catch (err) {
       // Another request with this key inserted its reservation and key first: ours was rolled back.
       if (sqlState(err) !== UNIQUE_VIOLATION) throw err;
