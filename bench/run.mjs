@@ -121,6 +121,39 @@ async function startMosquitto(dir) {
   return { port, kind: `Mosquitto ${release} started by the bench on 127.0.0.1:${port} (set_tcp_nodelay true)` };
 }
 
+/** CPU time (user + system) a process has used so far, in ms; 0 when /proc cannot tell. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime, in clock ticks of 10 ms (USER_HZ on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU used so far by each PostgreSQL backend serving the bench's databases, by pid. */
+async function postgresCpu() {
+  if (databases.length === 0) return new Map();
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)', [databases]);
+  await admin.end();
+  return new Map(rows.map(({ pid }) => [pid, cpuMs(pid)]));
+}
+
+/** CPU per request of each process taking part while `run` loads the system (robust to a busy machine, unlike rates). */
+async function cpuPerRequest(processes, run) {
+  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid)]));
+  const postgresBefore = await postgresCpu();
+  const result = await run();
+  const postgresAfter = await postgresCpu();
+  const requests = result.created + result.conflicts + result.other;
+  const used = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid) - before[name]]));
+  if (postgresAfter.size > 0) used.PostgreSQL = [...postgresAfter].reduce((sum, [pid, ms]) => sum + ms - (postgresBefore.get(pid) ?? 0), 0);
+  return { ...result, cpuMsPerRequest: Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, Math.round((ms / requests) * 100) / 100])) };
+}
+
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
@@ -295,7 +328,10 @@ async function main() {
   let reservations;
   if (ONLY.has('reservations')) {
     log('reservations: random bookings at 16 connections...');
-    reservations = await bookingRun(single, DURATION);
+    const processes = { gateway: gateway.child.pid, 'station server': server.child.pid, 'load generator': process.pid };
+    const broker = children.find((c) => c.name === 'mosquitto');
+    if (broker) processes.Mosquitto = broker.child.pid;
+    reservations = await cpuPerRequest(processes, () => bookingRun(single, DURATION));
   }
 
   let merged;
@@ -353,6 +389,7 @@ async function main() {
   log(`RSS MB: gateway ${rssBefore.gateway.toFixed(0)} -> ${rssAfter.gateway.toFixed(0)}, station server ${rssBefore.server.toFixed(0)} -> ${rssAfter.server.toFixed(0)}`);
   if (reservations) {
     log(`reservations (broker: ${brokerKind}; database: ${databaseKind}): ${reservations.rps} POST/s, p50 ${reservations.p50} ms, p99 ${reservations.p99} ms; ${reservations.created} created, ${reservations.conflicts} conflicts, ${reservations.other} other, ${reservations.errors} errors; stored ${reservations.stored} (${reservations.inFlightAtStop} answered after the run stopped), lost ${reservations.lost}`);
+    log(`CPU ms per booking: ${Object.entries(reservations.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms}`).join(', ')}`);
   }
   if (soak) log(`soak ${soak.seconds} s: ${soak.rps} req/s, gateway RSS ${soak.gatewayRssBeforeMb.toFixed(0)} -> ${soak.gatewayRssAfterMb.toFixed(0)} MB (${(soak.growth * 100).toFixed(1)}%)`);
 
