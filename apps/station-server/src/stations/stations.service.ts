@@ -19,8 +19,11 @@ import { StationsRepository } from './stations.repository.js';
 
 /** Results of a search that names no limit (the gateway always names one). */
 const DEFAULT_LIMIT = 20;
-/** Writes that come in a burst are followed by one reload. */
-const REFRESH_DELAY_MS = 50;
+/**
+ * Writes are followed by one reload at most this much later, however many there were: live events
+ * of reservations lag by up to this, and a stream of bookings costs at most four reloads a second.
+ */
+const REFRESH_DELAY_MS = 250;
 
 /** An EVSE as search shows it. */
 interface EvseView {
