@@ -19,3 +19,7 @@ export * from './validation/nesting.js';
 export * from './dto/station-events.dto.js';
 export * from './enums/ocpp.enums.js';
 export * from './validation/requires.js';
+export * from './auth/driver-auth.env.js';
+export * from './auth/driver-auth.module.js';
+export * from './auth/driver-keys.js';
+export * from './auth/driver-token.verifier.js';

@@ -2,7 +2,9 @@
 export enum ErrorCode {
   /** The request payload failed validation. */
   InvalidPayload = 'INVALID_PAYLOAD',
-  /** The addressed object does not exist. */
+  /** The request carries no driver token, or one that fails verification. */
+  Unauthorized = 'UNAUTHORIZED',
+  /** The addressed object does not exist (or belongs to another driver). */
   NotFound = 'NOT_FOUND',
   /** The request conflicts with the current state. */
   Conflict = 'CONFLICT',

@@ -15,6 +15,8 @@ export interface RequestEnvelope<T = unknown> {
    * `correlationData` and operator_id, instance_id (and `error` on failure) in user properties.
    */
   bare_reply?: boolean;
+  /** The driver's access token (JWT) of the HTTP request; the server verifies it itself. */
+  access_token?: string;
   data: T;
 }
 
@@ -31,6 +33,8 @@ export interface ReplyEnvelope<T = unknown> {
 }
 
 const MAX_ID_LENGTH = 100;
+/** Longer than any token an identity provider issues, short of a payload worth parsing. */
+export const MAX_ACCESS_TOKEN_LENGTH = 8192;
 
 /** Narrows parsed JSON to a request envelope; anything else is not a request. */
 export function isRequestEnvelope(value: unknown): value is RequestEnvelope {
@@ -42,7 +46,8 @@ export function isRequestEnvelope(value: unknown): value is RequestEnvelope {
     v.id.length <= MAX_ID_LENGTH &&
     typeof v.reply_to === 'string' &&
     (v.request_id === undefined || (typeof v.request_id === 'string' && v.request_id.length <= MAX_ID_LENGTH)) &&
-    (v.expires_at === undefined || Number.isFinite(v.expires_at))
+    (v.expires_at === undefined || Number.isFinite(v.expires_at)) &&
+    (v.access_token === undefined || (typeof v.access_token === 'string' && v.access_token.length <= MAX_ACCESS_TOKEN_LENGTH))
   );
 }
 

@@ -27,6 +27,8 @@ export interface RequestOptions {
   /** Trace id that travels to the server's logs. */
   requestId?: string;
   qos?: 0 | 1;
+  /** The driver's access token, for the server to verify (reservations). */
+  accessToken?: string;
 }
 
 /** A broadcast limited to some operators: each is asked on its own addressed topic. */
@@ -323,6 +325,7 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
       request_id: options.requestId,
       expires_at: Date.now() + timeoutMs,
       bare_reply: this.options.protocolVersion === 5 || undefined,
+      access_token: options.accessToken,
       data,
     };
     const publishOptions: IClientPublishOptions = { qos: options.qos ?? 0 };

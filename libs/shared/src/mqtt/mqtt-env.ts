@@ -1,7 +1,7 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, validateSync } from 'class-validator';
-import { flattenValidationErrors } from '../validation/validation-errors.js';
+import { flattenValidationErrors, type FieldError } from '../validation/validation-errors.js';
 
 /** Parses "true"/"false"/"1"/"0" from the raw environment (not the implicitly converted value, where "false" is true). */
 export const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
@@ -103,8 +103,19 @@ export function validateEnvironment<T extends MqttEnvironment>(type: new () => T
   const present = Object.fromEntries(Object.entries(raw).filter(([key, value]) => value !== '' || key === 'MQTT_TOPIC_PREFIX'));
   const env = plainToInstance(type, present, { enableImplicitConversion: true });
   const errors = flattenValidationErrors(validateSync(env));
+  // Rules across fields run only on fields that passed their own rules.
+  if (errors.length === 0 && hasCrossFieldRules(env)) errors.push(...env.crossFieldErrors());
   if (errors.length > 0) {
     throw new Error(`Invalid configuration:\n${errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
   }
   return env;
+}
+
+/** An environment whose settings also depend on each other, or on files they name. */
+interface CrossFieldRules {
+  crossFieldErrors(): FieldError[];
+}
+
+function hasCrossFieldRules(env: object): env is CrossFieldRules {
+  return typeof (env as Partial<CrossFieldRules>).crossFieldErrors === 'function';
 }

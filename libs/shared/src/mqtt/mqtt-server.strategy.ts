@@ -37,6 +37,11 @@ export class MqttRequestContext extends BaseRpcContext<[string, IPublishPacket, 
   getRequestId(): string | undefined {
     return this.args[2]?.request_id;
   }
+
+  /** The driver's access token the requester forwarded, not yet verified. */
+  getAccessToken(): string | undefined {
+    return this.args[2]?.access_token;
+  }
 }
 
 /**
