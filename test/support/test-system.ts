@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppProcess } from './app-process.js';
+import { TestAuth } from './jwt.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { BUILT_APPS, demoDataset } from './paths.js';
 import { freePort } from './ports.js';
@@ -32,6 +33,8 @@ export function runBroker(): BrokerAddress {
  */
 export class TestSystem {
   readonly topicPrefix = `t/${randomBytes(4).toString('hex')}/`;
+  /** Driver-token settings every app of this system verifies with; `auth.token(driver)` signs one. */
+  readonly auth = new TestAuth();
   private readonly processes: AppProcess[] = [];
   private readonly databases: TestDatabase[] = [];
 
@@ -46,6 +49,7 @@ export class TestSystem {
       MQTT_SHARED_SUBSCRIPTIONS: String(this.broker.sharedSubscriptions),
       MQTT_TOPIC_PREFIX: this.topicPrefix,
       MQTT_RECONNECT_PERIOD_MS: '200',
+      ...this.auth.env(),
       ...extra,
     };
   }

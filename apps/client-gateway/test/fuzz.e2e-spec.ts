@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { LocationDto } from '@app/shared';
 import type { AppProcess } from '../../../test/support/app-process.js';
 import { eventually } from '../../../test/support/eventually.js';
+import { signJwt } from '../../../test/support/jwt.js';
 import { demoDataset } from '../../../test/support/paths.js';
 import { TestSystem, type Gateway } from '../../../test/support/test-system.js';
 
@@ -34,6 +35,10 @@ const PLAIN_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RESERVATION_ID = /^BR-VDC-[0-9a-f-]{36}$/;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+/** The driver of the fuzzed reservation requests that carry a valid token. */
+const FUZZ_DRIVER = 'driver-fuzz';
+/** Stands for a valid bearer token among generated header values (tokens expire, so it is signed when sent). */
+const VALID_BEARER = '<valid bearer token>';
 
 interface Answer {
   status: number;
@@ -41,6 +46,8 @@ interface Answer {
   requestId: string | null;
   /** The Connection header of the answer (null: keep-alive, HTTP/1.1's default). */
   connection: string | null;
+  /** The WWW-Authenticate header of the answer. */
+  challenge?: string | null;
   text: string;
 }
 
@@ -61,6 +68,7 @@ async function send(gateway: Gateway, method: string, path: string, headers: Rec
     type: response.headers.get('content-type'),
     requestId: response.headers.get('x-request-id'),
     connection: response.headers.get('connection'),
+    challenge: response.headers.get('www-authenticate'),
     text: await response.text(),
   };
 }
@@ -370,7 +378,7 @@ describe('fuzzing the gateway (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('/postos', '/reservas'), fc.option(fc.oneof(queryString, listQuery), { nil: undefined }), async (path, query) => {
         const url = query === undefined ? path : `${path}?${query}`;
-        const answer = await send(gateway, 'GET', url);
+        const answer = await send(gateway, 'GET', url, system.auth.bearer(FUZZ_DRIVER));
         check(allowed.includes(answer.status), `status not in ${allowed.join(', ')}`, `GET ${visible(url)}`, answer);
         check(answer.status < 400 || PROBLEM_JSON.test(answer.type ?? ''), 'an error that is not problem+json', `GET ${visible(url)}`, answer);
       }),
@@ -456,11 +464,15 @@ describe('fuzzing the gateway (fast-check)', () => {
         '',
       ]),
       accept: optionalHeader(['application/json', 'application/problem+json', 'text/html', '*/*', '', 'garbage;;q=x', 'text/*;q=0']),
-      authorization: optionalHeader(['Bearer ', 'Bearer x.y.z', 'Basic !!!', 'Basic Og==', `Bearer ${'x'.repeat(2000)}`, 'Digest']),
+      authorization: optionalHeader(['Bearer ', 'Bearer x.y.z', 'Basic !!!', 'Basic Og==', `Bearer ${'x'.repeat(2000)}`, 'Digest', VALID_BEARER]),
     });
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...endpoints), headerSet, async (endpoint, generated) => {
-        const headers = Object.fromEntries(Object.entries(generated).filter((entry): entry is [string, string] => entry[1] !== undefined));
+        const headers = Object.fromEntries(
+          Object.entries(generated)
+            .filter((entry): entry is [string, string] => entry[1] !== undefined)
+            .map(([name, value]) => [name, value === VALID_BEARER ? system.auth.bearer(FUZZ_DRIVER).authorization : value]),
+        );
         const body = endpoint.body === undefined ? undefined : JSON.stringify(endpoint.body);
         const answer = await send(gateway, endpoint.method, endpoint.path, headers, body);
         const request = `${endpoint.method} ${endpoint.path} ${JSON.stringify(headers)}${body ? ` ${body}` : ''}`;
@@ -482,7 +494,7 @@ describe('fuzzing the gateway (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fuzzBody, idempotencyKey, async (fuzz, key) => {
         const body = fuzz.booking ? JSON.stringify(bookingBody(fuzz.booking)) : fuzz.body;
-        const headers: Record<string, string> = {};
+        const headers: Record<string, string> = { ...system.auth.bearer(FUZZ_DRIVER) };
         if (fuzz.contentType !== undefined) headers['content-type'] = fuzz.contentType;
         if (key !== undefined) headers['idempotency-key'] = key;
         const answer = await send(gateway, 'POST', '/reservas', headers, body);
@@ -506,6 +518,80 @@ describe('fuzzing the gateway (fast-check)', () => {
         }
       }),
       options(600),
+    );
+  }, 60_000);
+
+  it('never answers 5xx to a random Authorization header on the reservation routes; every 401 carries a Bearer challenge', async () => {
+    const { auth } = system;
+    const now = () => Math.floor(Date.now() / 1000);
+    const claimValue = (valid: () => unknown) =>
+      fc.oneof({ arbitrary: fc.constant(valid), weight: 4 }, { arbitrary: fc.jsonValue({ maxDepth: 1 }).map((v) => () => v), weight: 1 }, fc.constant(() => undefined));
+    /** A token signed with the right secret whose claims may be anything. */
+    const signedToken = fc
+      .record({
+        sub: fc.oneof(claimValue(() => FUZZ_DRIVER), unicode(300).map((v) => () => v)),
+        iss: claimValue(() => auth.issuer),
+        aud: fc.oneof(claimValue(() => auth.audience), fc.constant(() => [auth.audience, 'other'])),
+        exp: fc.oneof(claimValue(() => now() + 600), fc.integer({ min: -100_000, max: 100_000 }).map((delta) => () => now() + delta), fc.constant(() => '9999999999')),
+        nbf: fc.option(fc.integer({ min: -1000, max: 1000 }).map((delta) => () => now() + delta), { nil: undefined }),
+        header: fc.option(fc.record({ alg: fc.constantFrom('HS256', 'HS512', 'RS256', 'ES256', 'none', ''), kid: fc.option(headerLegal(20), { nil: undefined }) }, { requiredKeys: [] }), {
+          nil: undefined,
+        }),
+      })
+      .map((parts) => () => {
+        const claims = Object.fromEntries(
+          Object.entries({ sub: parts.sub(), iss: parts.iss(), aud: parts.aud(), exp: parts.exp(), nbf: parts.nbf?.() }).filter(([, v]) => v !== undefined),
+        );
+        return signJwt(claims, auth.secret, 'HS256', parts.header ?? {});
+      });
+    /** A valid token, then broken: a character changed, cut short, segments shuffled or replaced. */
+    const brokenToken = fc
+      .record({ at: fc.nat(), char: fc.constantFrom('A', '_', '-', '.', '=', '+', '/', ' '), how: fc.constantFrom('flip', 'cut', 'swap', 'extra', 'none-alg', 'empty-signature') })
+      .map(({ at, char, how }) => () => {
+        const token = auth.token(FUZZ_DRIVER);
+        const [header, payload, signature] = token.split('.');
+        const i = at % token.length;
+        switch (how) {
+          case 'flip':
+            return token.slice(0, i) + char + token.slice(i + 1);
+          case 'cut':
+            return token.slice(0, i);
+          case 'swap':
+            return `${payload}.${header}.${signature}`;
+          case 'extra':
+            return `${token}.${signature}`;
+          case 'none-alg':
+            return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+          default:
+            return `${header}.${payload}.`;
+        }
+      });
+    const credentials = fc.oneof(
+      { arbitrary: signedToken, weight: 3 },
+      { arbitrary: brokenToken, weight: 3 },
+      { arbitrary: fc.constant(() => auth.token(FUZZ_DRIVER)), weight: 1 },
+      { arbitrary: headerLegal(200).map((v) => () => v), weight: 1 },
+      { arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{0,40}\.[A-Za-z0-9_-]{0,40}\.[A-Za-z0-9_-]{0,40}$/).map((v) => () => v), weight: 1 },
+    );
+    const scheme = fc.constantFrom('Bearer ', 'bearer ', 'BEARER ', 'Bearer  ', 'Bearer\t', 'Bearer', 'Basic ', 'Token ', '');
+    const routes = [
+      { method: 'GET', path: '/reservas' },
+      { method: 'GET', path: '/reservas?token=fuzz-auth' },
+      { method: 'GET', path: `/reservas/${OPERATOR}-3f1c2a1e-3b7d-4f7e-9b7a-0d3c7e1f2a4b` },
+      { method: 'DELETE', path: `/reservas/${OPERATOR}-3f1c2a1e-3b7d-4f7e-9b7a-0d3c7e1f2a4b` },
+      { method: 'POST', path: '/reservas', body: { operator_id: OPERATOR, station_id: 'VDC-003', evse_uid: 'VDC-003-E1', token: 'fuzz-auth', duration_minutes: 5 } },
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), scheme, credentials, fc.boolean(), async (route, prefix, makeCredentials, padded) => {
+        const value = `${prefix}${makeCredentials()}${padded ? ' ' : ''}`;
+        const body = route.body === undefined ? undefined : JSON.stringify({ ...route.body, starts_at: new Date(Date.now() + 30 * 24 * 60 * MINUTE).toISOString() });
+        const headers: Record<string, string> = { authorization: value, ...(body ? { 'content-type': 'application/json' } : {}) };
+        const answer = await send(gateway, route.method, route.path, headers, body);
+        const request = `${route.method} ${route.path} authorization=${visible(value)}`;
+        check(answer.status < 500, 'a 5xx', request, answer);
+        if (answer.status === 401) check(PROBLEM_JSON.test(answer.type ?? '') && !!answer.challenge?.startsWith('Bearer realm="ev-charging"'), 'a 401 without problem+json and a Bearer challenge', request, answer);
+      }),
+      options(400),
     );
   }, 60_000);
 

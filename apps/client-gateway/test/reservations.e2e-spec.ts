@@ -23,6 +23,10 @@ const bookable = stations.flatMap((station) =>
   station.evses.filter((evse) => !['OUTOFORDER', 'INOPERATIVE', 'REMOVED', 'BLOCKED', 'PLANNED'].includes(evse.status)).map((evse) => ({ station: station.id, evse: evse.uid })),
 );
 const MINUTE = 60_000;
+const system = new TestSystem();
+/** The driver of every booking here; driver-identity.e2e-spec.ts covers several drivers. */
+const DRIVER = 'driver-reservations';
+const asDriver = () => system.auth.bearer(DRIVER);
 
 interface Answer {
   status: number;
@@ -32,14 +36,14 @@ interface Answer {
 async function post(gateway: Gateway, body: Record<string, unknown>, key?: string): Promise<Answer> {
   const response = await fetch(`${gateway.url}/reservas`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+    headers: { 'content-type': 'application/json', ...asDriver(), ...(key ? { 'idempotency-key': key } : {}) },
     body: JSON.stringify({ operator_id: OPERATOR, ...body }),
   });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
 async function listByToken(gateway: Gateway, token: string): Promise<ReservationDto[]> {
-  const response = await fetch(`${gateway.url}/reservas?token=${token}`);
+  const response = await fetch(`${gateway.url}/reservas?token=${token}`, { headers: asDriver() });
   expect(response.status).toBe(200);
   return ((await response.json()) as { data: ReservationDto[] }).data;
 }
@@ -63,7 +67,6 @@ const overlaps = (a: { starts_at: string; ends_at: string }, b: { starts_at: str
   Date.parse(a.starts_at) < Date.parse(b.ends_at) && Date.parse(b.starts_at) < Date.parse(a.ends_at);
 
 describe('reservations', () => {
-  const system = new TestSystem();
   // Several replicas need a database they share: PostgreSQL. On PGlite, one replica.
   const replicas = process.env.DATABASE_URL ? 3 : 1;
   let gateways: Gateway[];
@@ -91,13 +94,13 @@ describe('reservations', () => {
     expect(created.body).toMatchObject({ operator_id: OPERATOR, station_id: station, evse_uid: evse, token, status: ReservationStatus.Reserved });
     expect(created.body.id).toMatch(/^BR-FSA-[0-9a-f-]{36}$/);
 
-    const read = await fetch(`${gateways[1].url}/reservas/${created.body.id}`);
+    const read = await fetch(`${gateways[1].url}/reservas/${created.body.id}`, { headers: asDriver() });
     expect(read.status).toBe(200);
     await expect(read.json()).resolves.toMatchObject({ id: created.body.id, status: ReservationStatus.Reserved });
     await expect(listByToken(gateways[1], token)).resolves.toEqual([expect.objectContaining({ id: created.body.id })]);
 
     for (let i = 0; i < 2; i++) {
-      const canceled = await fetch(`${gateways[i].url}/reservas/${created.body.id}`, { method: 'DELETE' });
+      const canceled = await fetch(`${gateways[i].url}/reservas/${created.body.id}`, { method: 'DELETE', headers: asDriver() });
       expect(canceled.status).toBe(200);
       await expect(canceled.json()).resolves.toMatchObject({ status: ReservationStatus.Canceled });
     }
@@ -107,7 +110,7 @@ describe('reservations', () => {
   });
 
   it('answers 404, 400 and 409 as problem+json', async () => {
-    const unknown = await fetch(`${gateways[0].url}/reservas/BR-FSA-${randomUUID()}`);
+    const unknown = await fetch(`${gateways[0].url}/reservas/BR-FSA-${randomUUID()}`, { headers: asDriver() });
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect((await post(gateways[0], { station_id: 'FSA-001', evse_uid: 'NO-SUCH-EVSE', token: 't' })).status).toBe(404);
@@ -147,6 +150,7 @@ describe('reservations', () => {
       const command: RequestEnvelope = {
         id: randomUUID(),
         reply_to: replyTo,
+        access_token: system.auth.token(DRIVER),
         data: { station_id: station, evse_uid: evse, token: 'redelivered', starts_at: new Date(Date.now() + 900 * MINUTE).toISOString(), duration_minutes: 15, idempotency_key: randomUUID() },
       };
       const topic = system.topicPrefix + Topics.reservationCommand(OPERATOR, ReservationAction.Create);
@@ -231,7 +235,7 @@ describe('reservations', () => {
     expect(created.status).toBe(201);
     await eventually(async () => expect(await evseStatus()).toBe('RESERVED'), 5000);
     await eventually(async () => {
-      const response = await fetch(`${gateways[1].url}/reservas/${created.body.id}`);
+      const response = await fetch(`${gateways[1].url}/reservas/${created.body.id}`, { headers: asDriver() });
       await expect(response.json()).resolves.toMatchObject({ status: ReservationStatus.NoShow });
     }, 15_000);
     await eventually(async () => expect(await evseStatus()).toBe('AVAILABLE'), 10_000);

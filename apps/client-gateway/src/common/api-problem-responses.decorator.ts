@@ -5,6 +5,7 @@ import { PROBLEM_JSON } from './problem-details.filter.js';
 
 const EXAMPLE_DETAIL: Record<number, string> = {
   400: 'property foo should not exist',
+  401: 'The access token expired',
   404: 'Station FSA-999 not found',
   409: 'EVSE FSA-001-E1 is already reserved from 2026-11-27T15:00:00.000Z to 2026-11-27T15:30:00.000Z',
   422: 'This Idempotency-Key was used with a different request',
@@ -24,7 +25,17 @@ export function ApiProblemResponsesAt(path: string, ...statuses: number[]) {
     ...statuses.map((status) =>
       ApiResponse({
         status,
-        description: STATUS_CODES[status],
+        description: status === 401 ? 'No bearer access token, or one that is not valid (expired, wrong issuer or audience, bad signature)' : STATUS_CODES[status],
+        ...(status === 401
+          ? {
+              headers: {
+                'WWW-Authenticate': {
+                  description: 'RFC 6750 challenge; error="invalid_token" when a token was sent and refused',
+                  schema: { type: 'string', example: 'Bearer realm="ev-charging", error="invalid_token", error_description="The access token expired"' },
+                },
+              },
+            }
+          : {}),
         content: {
           [PROBLEM_JSON]: {
             schema: { $ref: getSchemaPath('ProblemDetailsDto') },

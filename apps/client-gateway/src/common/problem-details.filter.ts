@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BearerChallengeException } from '../auth/bearer-challenge.exception.js';
 import type { ProblemDetailsDto } from './problem-details.dto.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
@@ -21,6 +22,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.warn(`${request.method} ${request.url} -> ${problem.status} ${problem.detail} [${request.id}]`);
     }
+    // RFC 6750: a 401 says how to authenticate.
+    if (exception instanceof BearerChallengeException) void reply.header('www-authenticate', exception.challenge);
     void reply.status(problem.status).header('content-type', PROBLEM_JSON).send(problem);
   }
 

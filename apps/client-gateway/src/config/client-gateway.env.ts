@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import type { ConfigService } from '@nestjs/config';
-import { connectionOptionsFromConfig, MqttEnvironment, validateEnvironment, type MqttClientProxyOptions } from '@app/shared';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { connectionOptionsFromConfig, DriverAuthEnvironment, validateEnvironment, type MqttClientProxyOptions } from '@app/shared';
+import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
 /** Environment of one gateway instance. Only this folder reads process.env. */
-export class ClientGatewayEnvironment extends MqttEnvironment {
+export class ClientGatewayEnvironment extends DriverAuthEnvironment {
   /** HTTP port. */
   @IsInt()
   @Min(0)
@@ -54,6 +54,12 @@ export class ClientGatewayEnvironment extends MqttEnvironment {
   @Min(0)
   @Max(1_000_000)
   EVENTS_BUFFER_SIZE: number = 1000;
+
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset: /metrics is open. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters long' })
+  METRICS_TOKEN?: string;
 }
 
 /** ConfigModule's `validate`: the typed environment, or an error naming every bad variable. */

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { DriverAuthModule } from '@app/shared';
 import { ReservationsController } from './reservations.controller.js';
 import { ReservationsService } from './reservations.service.js';
 
 @Module({
+  imports: [DriverAuthModule],
   controllers: [ReservationsController],
   providers: [ReservationsService],
 })

@@ -7,6 +7,7 @@ import {
   Topics,
   type CreateReservationCommandDto,
   type ReservationDto,
+  type VerifiedDriver,
 } from '@app/shared';
 import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
@@ -33,24 +34,29 @@ export class ReservationsService {
    * Sends the booking to the owning operator only. Without an Idempotency-Key the gateway makes
    * one, so a redelivered command is still recognized by the operator's server.
    */
-  create(body: CreateReservationBodyDto, idempotencyKey: string | undefined, requestId: string): Promise<ReservationDto> {
+  create(driver: VerifiedDriver, body: CreateReservationBodyDto, idempotencyKey: string | undefined, requestId: string): Promise<ReservationDto> {
     const { operator_id: operatorId, ...booking } = body;
     const command: CreateReservationCommandDto = { ...booking, idempotency_key: idempotencyKey ?? randomUUID() };
-    return this.command(operatorId, ReservationAction.Create, command, requestId);
+    return this.command(driver, operatorId, ReservationAction.Create, command, requestId);
   }
 
-  get(id: string, requestId: string): Promise<ReservationDto> {
-    return this.command(this.operatorOf(id), ReservationAction.Get, { id }, requestId);
+  get(driver: VerifiedDriver, id: string, requestId: string): Promise<ReservationDto> {
+    return this.command(driver, this.operatorOf(id), ReservationAction.Get, { id }, requestId);
   }
 
-  cancel(id: string, requestId: string): Promise<ReservationDto> {
-    return this.command(this.operatorOf(id), ReservationAction.Cancel, { id }, requestId);
+  cancel(driver: VerifiedDriver, id: string, requestId: string): Promise<ReservationDto> {
+    return this.command(driver, this.operatorOf(id), ReservationAction.Cancel, { id }, requestId);
   }
 
-  /** Asks every live operator for the token's reservations. */
-  async list(token: string, requestId: string): Promise<ReservationsResponseDto> {
+  /** Asks every live operator for the driver's reservations, those of one charging token when given. */
+  async list(driver: VerifiedDriver, token: string | undefined, requestId: string): Promise<ReservationsResponseDto> {
     const result = await this.client
-      .scatter<ReservationDto[]>(Topics.reservationsRequest, { token }, { timeoutMs: this.timeoutMs, requestId, qos: 1 })
+      .scatter<ReservationDto[]>(Topics.reservationsRequest, token === undefined ? {} : { token }, {
+        timeoutMs: this.timeoutMs,
+        requestId,
+        qos: 1,
+        accessToken: driver.token,
+      })
       .catch((error: unknown) => {
         throw toHttpException(error);
       });
@@ -68,13 +74,16 @@ export class ReservationsService {
     return operatorId;
   }
 
-  /** A command at QoS 1 to one operator; 503 at once when none of its servers is online. */
-  private async command<T>(operatorId: string, action: ReservationAction, data: unknown, requestId: string): Promise<T> {
+  /**
+   * A command at QoS 1 to one operator, with the driver's access token for the station server to
+   * verify itself; 503 at once when none of its servers is online.
+   */
+  private async command<T>(driver: VerifiedDriver, operatorId: string, action: ReservationAction, data: unknown, requestId: string): Promise<T> {
     if (!this.client.presence.isLive(operatorId)) {
       throw new ServiceUnavailableException(`Operator ${operatorId} is not online`);
     }
     return this.client
-      .request<T>(Topics.reservationCommand(operatorId, action), data, { timeoutMs: this.timeoutMs, requestId, qos: 1, operatorId })
+      .request<T>(Topics.reservationCommand(operatorId, action), data, { timeoutMs: this.timeoutMs, requestId, qos: 1, operatorId, accessToken: driver.token })
       .catch((error: unknown) => {
         throw toHttpException(error);
       });

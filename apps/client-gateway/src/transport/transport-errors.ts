@@ -16,6 +16,7 @@ import {
   RequestTimeoutError,
   type WireError,
 } from '@app/shared';
+import { BearerChallengeException } from '../auth/bearer-challenge.exception.js';
 
 /** The one place where a failed request over MQTT becomes an HTTP status. */
 export function toHttpException(error: unknown): unknown {
@@ -30,6 +31,8 @@ export function fromWireError(error: WireError): HttpException {
   switch (error.code as ErrorCode) {
     case ErrorCode.InvalidPayload:
       return new BadRequestException(error.message);
+    case ErrorCode.Unauthorized:
+      return new BearerChallengeException(error.message, true);
     case ErrorCode.NotFound:
       return new NotFoundException(error.message);
     case ErrorCode.Conflict:

@@ -3,7 +3,7 @@ import { ReservationDto } from '@app/shared';
 import { OperatorsReportDto } from '../../stations/dto/stations-response.dto.js';
 
 export class ReservationsResponseDto {
-  /** The token's reservations at every operator that answered, by start time. */
+  /** The driver's reservations at every operator that answered, by start time. */
   @ApiProperty({ type: [ReservationDto] })
   data!: ReservationDto[];
 
