@@ -43,6 +43,8 @@ export interface HostileOptions {
   readTopics: string[];
   /** Topics of the contract that no server handles yet (without prefix), for the `reserved-topic` kind. */
   reservedTopics: string[];
+  /** A valid driver token carried by every envelope, so that reservation commands reach their data checks. */
+  accessToken: string;
 }
 
 /** How many payloads of each kind (2000 in all); the oversized ones stay few. */
@@ -64,16 +66,16 @@ export const PLAN: Record<Kind, number> = {
  * never publish on, valid envelopes whose data is wrong, very deep JSON, payloads over the size
  * limit, requests whose replies go to the gateway with ids it never sent, and a mix of these on
  * reserved topics. One seed gives the same kinds, topics and bytes on every run (apart from the
- * gateway's client id in the misdirected ones).
+ * gateway's client id in the misdirected ones and the access token every envelope carries).
  */
-export function hostilePayloads({ seed, sinkReplyTo, gatewayReplyTo, readTopics, reservedTopics }: HostileOptions): HostilePayload[] {
+export function hostilePayloads({ seed, sinkReplyTo, gatewayReplyTo, readTopics, reservedTopics, accessToken }: HostileOptions): HostilePayload[] {
   const random = mulberry32(seed);
   const int = (max: number) => Math.floor(random() * max);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)];
   // Ids come from the seed too, so a run can be replayed.
   const id = () => `h-${int(0xffffffff).toString(16)}-${int(0xffffffff).toString(16)}`;
   // No expires_at, which would change from run to run.
-  const envelope = (extra: Record<string, unknown> = {}) => ({ id: id(), reply_to: sinkReplyTo, data: {}, ...extra });
+  const envelope = (extra: Record<string, unknown> = {}) => ({ id: id(), reply_to: sinkReplyTo, access_token: accessToken, data: {}, ...extra });
   const deep = (depth: number, open: string, close: string, leaf = '1') => open.repeat(depth) + leaf + close.repeat(depth);
 
   const hostileValues: unknown[] = [
@@ -153,8 +155,8 @@ export function hostilePayloads({ seed, sinkReplyTo, gatewayReplyTo, readTopics,
       const variants = [
         () => ({ payload: deep(depth, '[', ']') }),
         () => ({ payload: deep(depth, '{"a":', '}') }),
-        () => ({ payload: `{"id":"${requestId}","reply_to":"${sinkReplyTo}","data":${deep(depth, '{"a":', '}')}}`, invalidPayloadId: requestId }),
-        () => ({ payload: `{"id":"${requestId}","reply_to":"${sinkReplyTo}","data":{"list":${deep(depth, '[', ']')}}}`, invalidPayloadId: requestId }),
+        () => ({ payload: `{"id":"${requestId}","reply_to":"${sinkReplyTo}","access_token":"${accessToken}","data":${deep(depth, '{"a":', '}')}}`, invalidPayloadId: requestId }),
+        () => ({ payload: `{"id":"${requestId}","reply_to":"${sinkReplyTo}","access_token":"${accessToken}","data":{"list":${deep(depth, '[', ']')}}}`, invalidPayloadId: requestId }),
         () => ({ payload: `{"id":${deep(depth, '[', ']')},"reply_to":"${sinkReplyTo}","data":{}}` }),
       ];
       return pick(variants)();

@@ -54,6 +54,7 @@ describe('fault: hostile payloads on the topics a station server reads, under lo
     expect(gatewayClientId).toBeDefined();
     const payloads = hostilePayloads({
       seed: SEED,
+      accessToken: system.auth.token('driver-hostile'),
       sinkReplyTo,
       gatewayReplyTo: Topics.response(Resource.Stations, gatewayClientId!),
       // Every topic a station server of BR-VDC subscribes to.
@@ -152,7 +153,7 @@ describe('fault: hostile payloads on the topics a station server reads, under lo
 
   it('drops hostile status notifications with a log line, and applies the next good one', async () => {
     const statusTopic = system.topicPrefix + Topics.evseStatus('BR-VDC', 'VDC-001', 'VDC-001-E2');
-    const payloads = hostilePayloads({ seed: SEED + 1, sinkReplyTo, gatewayReplyTo: sinkReplyTo, readTopics: ['-'], reservedTopics: ['-'] });
+    const payloads = hostilePayloads({ seed: SEED + 1, sinkReplyTo, gatewayReplyTo: sinkReplyTo, readTopics: ['-'], reservedTopics: ['-'], accessToken: system.auth.token('driver-hostile') });
     const statuses: unknown[] = [
       { status: 'Available' },
       { status: 'available', timestamp: new Date().toISOString() },

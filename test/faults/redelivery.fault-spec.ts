@@ -35,6 +35,7 @@ describe('commands delivered twice', () => {
       const commands: RequestEnvelope[] = Array.from({ length: COMMANDS }, (_, i) => ({
         id: randomUUID(),
         reply_to: replyTo,
+        access_token: system.auth.token('driver-redelivery'),
         data: {
           ...evses[i % evses.length],
           token,
@@ -51,7 +52,7 @@ describe('commands delivered twice', () => {
       await received(replies, 2 * COMMANDS, 30_000);
       const byCommand = commands.map((command) => replies.messages.filter((reply) => reply.id === command.id));
       const sameAnswer = byCommand.filter((pair) => pair.length === 2 && pair[0].data?.id !== undefined && pair[0].data.id === pair[1].data?.id).length;
-      const listed = (await (await fetch(`${gateway.url}/reservas?token=${token}`)).json()) as { data: ReservationDto[] };
+      const listed = (await (await fetch(`${gateway.url}/reservas?token=${token}`, { headers: system.auth.bearer('driver-redelivery') })).json()) as { data: ReservationDto[] };
       process.stdout.write(
         `${COMMANDS} commands delivered twice: ${replies.messages.length} replies, ${sameAnswer} pairs answered with the same reservation, ` +
           `${listed.data.length} reservations stored\n`,

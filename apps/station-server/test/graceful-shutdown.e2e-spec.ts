@@ -69,6 +69,7 @@ describe('graceful shutdown with a request in flight', () => {
       const command: RequestEnvelope = {
         id: randomUUID(),
         reply_to: replyTo,
+        access_token: system.auth.token('driver-shutdown'),
         data: { station_id: 'VDC-001', evse_uid: 'VDC-001-E1', token: 'shutdown', duration_minutes: 15, starts_at: new Date(Date.now() + 3_600_000).toISOString(), idempotency_key: randomUUID() },
       };
       await client.publishAsync(system.topicPrefix + Topics.reservationCommand('BR-VDC', ReservationAction.Create), JSON.stringify(command), { qos: 1 });

@@ -44,7 +44,7 @@ describe('station server operations: health port, metrics, request ids in the lo
   it('counts reservations in its metrics', async () => {
     const booked = await fetch(`${gateway.url}/reservas`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...system.auth.bearer('driver-metrics') },
       body: JSON.stringify({ operator_id: 'BR-VDC', station_id: 'VDC-001', evse_uid: 'VDC-001-E2', token: 'metrics', starts_at: new Date(Date.now() + 3_600_000).toISOString(), duration_minutes: 20 }),
     });
     expect(booked.status).toBe(201);

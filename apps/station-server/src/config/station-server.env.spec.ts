@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { StationServerEnvironment, validateStationServerEnv } from './station-server.env.js';
 
-const base = { OPERATOR_ID: 'BR-FSA' };
+/** Driver-token settings every valid configuration needs. */
+const AUTH = { AUTH_JWT_SECRET: 's'.repeat(32), AUTH_JWT_ISSUER: 'https://id.example/', AUTH_JWT_AUDIENCE: 'ev-charging' };
+const base = { OPERATOR_ID: 'BR-FSA', ...AUTH };
 
 /** Runs the validation, expecting it to fail, and returns the error message. */
 function invalid(raw: Record<string, unknown>): string {
   try {
-    validateStationServerEnv(raw);
+    validateStationServerEnv({ ...AUTH, ...raw });
   } catch (err) {
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/^Invalid configuration:\n/);

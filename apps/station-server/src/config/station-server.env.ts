@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import type { ConfigService } from '@nestjs/config';
-import { MqttEnvironment, connectionOptionsFromConfig, validateEnvironment, type MqttServerOptions } from '@app/shared';
+import { DriverAuthEnvironment, connectionOptionsFromConfig, validateEnvironment, type MqttServerOptions } from '@app/shared';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** Environment of one station-server replica. Only this folder reads process.env. */
-export class StationServerEnvironment extends MqttEnvironment {
+export class StationServerEnvironment extends DriverAuthEnvironment {
   /** Operator this replica serves: OCPI country_code + party_id, e.g. BR-FSA. */
   @Matches(/^[A-Z]{2}-[A-Z0-9]{3}$/, { message: 'OPERATOR_ID must look like BR-FSA (country code, "-", party id)' })
   OPERATOR_ID!: string;

@@ -1,4 +1,4 @@
-import { Controller, Logger } from '@nestjs/common';
+import { Controller, Logger, UseGuards } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CreateReservationCommandDto,
@@ -9,34 +9,40 @@ import {
   Topics,
   type ReservationDto,
 } from '@app/shared';
+import { CurrentDriver } from '../auth/current-driver.decorator.js';
+import { DriverTokenGuard } from '../auth/driver-token.guard.js';
 import { ReservationsService } from './reservations.service.js';
 
-/** Commands travel at QoS 1: a lost command is redelivered, and recognized when it is. */
+/**
+ * Commands travel at QoS 1: a lost command is redelivered, and recognized when it is. Each acts
+ * for the driver of the access token it carries, on that driver's reservations only.
+ */
 @Controller()
+@UseGuards(DriverTokenGuard)
 export class ReservationsController {
   private readonly logger = new Logger(ReservationsController.name);
 
   constructor(private readonly reservations: ReservationsService) {}
 
   @MessagePattern(Topics.reservationCommandPattern(ReservationAction.Create), { qos: 1 })
-  create(@Payload() command: CreateReservationCommandDto, @Ctx() context: MqttRequestContext): Promise<ReservationDto> {
+  create(@CurrentDriver() driverId: string, @Payload() command: CreateReservationCommandDto, @Ctx() context: MqttRequestContext): Promise<ReservationDto> {
     this.logger.debug(`create reservation of ${command.evse_uid} for ${command.token}, request ${context.getRequestId() ?? '-'}`);
-    return this.reservations.create(command);
+    return this.reservations.create(driverId, command);
   }
 
   @MessagePattern(Topics.reservationCommandPattern(ReservationAction.Get), { qos: 1 })
-  get(@Payload() { id }: ReservationIdDto): Promise<ReservationDto> {
-    return this.reservations.get(id);
+  get(@CurrentDriver() driverId: string, @Payload() { id }: ReservationIdDto): Promise<ReservationDto> {
+    return this.reservations.get(driverId, id);
   }
 
   @MessagePattern(Topics.reservationCommandPattern(ReservationAction.Cancel), { qos: 1 })
-  cancel(@Payload() { id }: ReservationIdDto): Promise<ReservationDto> {
-    return this.reservations.cancel(id);
+  cancel(@CurrentDriver() driverId: string, @Payload() { id }: ReservationIdDto): Promise<ReservationDto> {
+    return this.reservations.cancel(driverId, id);
   }
 
-  /** Broadcast: each operator lists the token's reservations it holds. */
+  /** Broadcast: each operator lists the reservations it holds for the driver (of one charging token, when given). */
   @MessagePattern(Topics.reservationsRequest, { qos: 1 })
-  list(@Payload() { token }: ListReservationsDto): Promise<ReservationDto[]> {
-    return this.reservations.listByToken(token);
+  list(@CurrentDriver() driverId: string, @Payload() { token }: ListReservationsDto): Promise<ReservationDto[]> {
+    return this.reservations.listByDriver(driverId, token);
   }
 }

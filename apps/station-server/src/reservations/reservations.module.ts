@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DriverAuthModule } from '@app/shared';
 import { StationsModule } from '../stations/stations.module.js';
 import { ReservationsController } from './reservations.controller.js';
 import { ReservationsRepository } from './reservations.repository.js';
@@ -6,7 +7,7 @@ import { ReservationsService } from './reservations.service.js';
 import { ReservationsSweeper } from './reservations.sweeper.js';
 
 @Module({
-  imports: [StationsModule],
+  imports: [StationsModule, DriverAuthModule],
   controllers: [ReservationsController],
   providers: [ReservationsService, ReservationsRepository, ReservationsSweeper],
 })

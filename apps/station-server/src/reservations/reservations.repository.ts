@@ -6,7 +6,8 @@ import { executePrepared, type Database } from '../database/database.js';
 import { evses, idempotencyKeys, reservations } from '../database/schema.js';
 
 export type ReservationRow = typeof reservations.$inferSelect;
-type NewReservation = typeof reservations.$inferInsert;
+/** A new reservation always names its driver (the column is nullable only for rows older than driver identity). */
+type NewReservation = typeof reservations.$inferInsert & { driverId: string };
 
 /** The first outcome stored for an idempotency key. */
 export type Outcome = { reservation: ReservationRow } | { conflict: ReservationConflict };
@@ -58,11 +59,26 @@ export class ReservationsRepository {
     return row;
   }
 
-  listByToken(token: string): Promise<ReservationRow[]> {
-    return this.db.select().from(reservations).where(eq(reservations.token, token)).orderBy(asc(reservations.startsAt));
+  /** The reservation when it belongs to the driver; another driver's is as absent as an unknown id. */
+  async findOwned(id: string, driverId: string): Promise<ReservationRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(reservations)
+      .where(and(eq(reservations.id, id), eq(reservations.driverId, driverId)));
+    return row;
   }
 
-  /** The outcome stored for a key, with the hash of the request that stored it. */
+  listByDriver(driverId: string, token?: string): Promise<ReservationRow[]> {
+    const owned = eq(reservations.driverId, driverId);
+    return this.db
+      .select()
+      .from(reservations)
+      .where(token === undefined ? owned : and(owned, eq(reservations.token, token)))
+      .orderBy(asc(reservations.startsAt));
+  }
+
+  /** The outcome stored for a driver's key, with the hash of the request that stored it. */
+  /** The outcome stored under a key (already scoped to its driver with {@link driverScopedKey}). */
   async findOutcome(token: string, key: string): Promise<{ requestHash: string; outcome: Outcome } | undefined> {
     const [row] = await this.db
       .select()
@@ -153,14 +169,14 @@ export class ReservationsRepository {
     return { kind: 'replayed', ...stored };
   }
 
-  /** Cancels a live reservation; returns the row as it is afterwards (undefined when unknown). */
-  async cancel(id: string): Promise<ReservationRow | undefined> {
+  /** Cancels a live reservation of the driver; returns the row as it is afterwards (undefined when unknown or another driver's). */
+  async cancel(id: string, driverId: string): Promise<ReservationRow | undefined> {
     const [row] = await this.db
       .update(reservations)
       .set({ status: ReservationStatus.Canceled, lastUpdated: new Date() })
-      .where(and(eq(reservations.id, id), inArray(reservations.status, LIVE)))
+      .where(and(eq(reservations.id, id), eq(reservations.driverId, driverId), inArray(reservations.status, LIVE)))
       .returning();
-    return row ?? this.findById(id);
+    return row ?? this.findOwned(id, driverId);
   }
 
   /**
@@ -200,6 +216,14 @@ export class ReservationsRepository {
       ends_at: (row?.endsAt ?? wanted.endsAt).toISOString(),
     };
   }
+}
+
+/**
+ * Idempotency keys are scoped by driver and charging token. The table's primary key is
+ * (token, key), so the driver travels inside the stored key: the same key of two drivers is two keys.
+ */
+export function driverScopedKey(driverId: string, key: string): string {
+  return JSON.stringify([driverId, key]);
 }
 
 /** SQLSTATE of a driver error; Drizzle keeps the driver's error in `cause`. */

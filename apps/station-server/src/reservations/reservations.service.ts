@@ -13,7 +13,7 @@ import {
 import type { StationServerEnvironment } from '../config/station-server.env.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { StationsService } from '../stations/stations.service.js';
-import { ReservationsRepository, type Outcome, type ReservationRow } from './reservations.repository.js';
+import { driverScopedKey, ReservationsRepository, type Outcome, type ReservationRow } from './reservations.repository.js';
 
 /** EVSEs that cannot be booked. */
 const OUT_OF_SERVICE = new Set<EvseStatus>([EvseStatus.OutOfOrder, EvseStatus.Inoperative, EvseStatus.Removed, EvseStatus.Blocked, EvseStatus.Planned]);
@@ -43,8 +43,9 @@ export class ReservationsService {
    * Books an EVSE for a window. A repeated idempotency key returns the first outcome (the same
    * reservation, or the same conflict); the same key with another request is refused.
    */
-  async create(command: CreateReservationCommandDto): Promise<ReservationDto> {
-    const { idempotency_key: key, ...request } = command;
+  async create(driverId: string, command: CreateReservationCommandDto): Promise<ReservationDto> {
+    const { idempotency_key: givenKey, ...request } = command;
+    const key = driverScopedKey(driverId, givenKey);
     const requestHash = createHash('sha256').update(JSON.stringify(request, Object.keys(request).sort())).digest('hex');
     let window: { startsAt: Date; endsAt: Date };
     try {
@@ -63,6 +64,7 @@ export class ReservationsService {
         locationId: command.station_id,
         connectorId: command.connector_id ?? null,
         token: command.token,
+        driverId,
         status: ReservationStatus.Reserved,
         ...window,
       },
@@ -83,19 +85,20 @@ export class ReservationsService {
     return this.answer(booking.outcome);
   }
 
-  async get(id: string): Promise<ReservationDto> {
-    const row = await this.repository.findById(id);
+  /** Another driver's reservation is NOT_FOUND, exactly as one that does not exist. */
+  async get(driverId: string, id: string): Promise<ReservationDto> {
+    const row = await this.repository.findOwned(id, driverId);
     if (!row) fail(ErrorCode.NotFound, `Reservation ${id} not found`);
     return this.toDto(row);
   }
 
-  async listByToken(token: string): Promise<ReservationDto[]> {
-    return (await this.repository.listByToken(token)).map((row) => this.toDto(row));
+  async listByDriver(driverId: string, token: string | undefined): Promise<ReservationDto[]> {
+    return (await this.repository.listByDriver(driverId, token)).map((row) => this.toDto(row));
   }
 
-  /** Cancels a live reservation; canceling again is harmless; a finished one cannot be canceled. */
-  async cancel(id: string): Promise<ReservationDto> {
-    const row = await this.repository.cancel(id);
+  /** Cancels a live reservation of the driver; canceling again is harmless; a finished one cannot be canceled. */
+  async cancel(driverId: string, id: string): Promise<ReservationDto> {
+    const row = await this.repository.cancel(id, driverId);
     if (!row) fail(ErrorCode.NotFound, `Reservation ${id} not found`);
     if (row.status !== ReservationStatus.Canceled) fail(ErrorCode.Conflict, `Reservation ${id} is ${row.status} and cannot be canceled`);
     this.stations.invalidate();

@@ -51,7 +51,7 @@ export class CreateReservationDto {
   @Max(1440)
   duration_minutes?: number;
 
-  /** The driver's token or reference; reservations are listed by it. */
+  /** The charging token the driver will use at the EVSE (e.g. an RFID or app token uid); the list can be filtered by it. Not the driver's identity: that is the access token's subject. */
   @ApiProperty({ example: 'driver-4711' })
   @IsString()
   @Length(1, 64)
@@ -73,11 +73,13 @@ export class ReservationIdDto {
   id!: string;
 }
 
+/** The driver comes from the access token; the charging token narrows the list when given. */
 export class ListReservationsDto {
+  @IsOptional()
   @IsString()
   @Length(1, 64)
   @Matches(TOPIC_SAFE, { message: `token ${TOPIC_SAFE_MESSAGE}` })
-  token!: string;
+  token?: string;
 }
 
 /** A reservation of one EVSE for a time window. */
