@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { buildIfNeeded } from '../scripts/build.mjs';
+import { DEV_AUTH_ENV, signDevToken } from '../scripts/dev-auth.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const options = Object.fromEntries(
@@ -187,8 +188,8 @@ async function load(url, connections, duration) {
 }
 
 /**
- * POST /reservas as fast as it goes: random windows over every EVSE of the dataset, then the
- * token's reservations are listed to check that every 201 was stored ("nothing lost").
+ * POST /reservas as fast as it goes, as one driver: random windows over every EVSE of the dataset,
+ * then the driver's reservations of the run's token are listed to check that every 201 was stored ("nothing lost").
  */
 async function bookingRun(datasetFile, duration) {
   const stations = JSON.parse(readFileSync(datasetFile, 'utf8'));
@@ -198,6 +199,7 @@ async function bookingRun(datasetFile, duration) {
       .map((evse) => ({ station_id: station.id, evse_uid: evse.uid })),
   );
   const token = `bench-${Date.now()}`;
+  const authorization = `Bearer ${signDevToken('bench-driver', duration + 600)}`;
   const base = Date.now() + 60 * 60_000;
   const result = await autocannon({
     url: 'http://127.0.0.1:18001/reservas',
@@ -211,7 +213,7 @@ async function bookingRun(datasetFile, duration) {
           const target = evses[Math.floor(Math.random() * evses.length)];
           const startsAt = new Date(base + Math.floor(Math.random() * 20_000) * 60_000).toISOString();
           const body = JSON.stringify({ operator_id: 'BR-BEN', ...target, token, starts_at: startsAt, duration_minutes: 30 });
-          return { ...request, headers: { 'content-type': 'application/json' }, body };
+          return { ...request, headers: { 'content-type': 'application/json', authorization }, body };
         },
       },
     ],
@@ -219,7 +221,7 @@ async function bookingRun(datasetFile, duration) {
   const byStatus = result.statusCodeStats ?? {};
   const created = byStatus['201']?.count ?? 0;
   const conflicts = byStatus['409']?.count ?? 0;
-  const listed = await fetch(`http://127.0.0.1:18001/reservas?token=${token}`).then((r) => r.json());
+  const listed = await fetch(`http://127.0.0.1:18001/reservas?token=${token}`, { headers: { authorization } }).then((r) => r.json());
   const stored = listed.data.length;
   return {
     rps: Math.round(result.requests.average),
@@ -287,7 +289,8 @@ async function main() {
   log(`broker: ${brokerKind}; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${DURATION} s per run`);
 
   const single = dataset(dir, 'BR-BEN');
-  const ours = { MQTT_TOPIC_PREFIX: 'bench/ours/', ...mqttEnv };
+  // Our apps verify driver tokens: the bookings carry one signed with npm start's demo settings.
+  const ours = { MQTT_TOPIC_PREFIX: 'bench/ours/', ...mqttEnv, ...DEV_AUTH_ENV };
   const reference = { MQTT_TOPIC_PREFIX: 'bench/ref/', ...mqttEnv };
 
   const server = start('station server BR-BEN', ['dist/apps/station-server/main.js'], { ...ours, OPERATOR_ID: 'BR-BEN', STATIONS_FILE: single, ...(await storage('BR-BEN')) }, /online as/);

@@ -2,12 +2,15 @@
 // Starts the whole system on one machine with nothing but Node and npm: an embedded MQTT broker
 // (unless MQTT_BROKER is set), a station server for each demo operator with its own PGlite folder,
 // two client gateways on 8001 and 8002, and a charger simulator (SIMULATOR_RATE status changes per
-// second, default 1; 0: none) so availability changes live. Ctrl-C stops everything it started.
+// second, default 1; 0: none) so availability changes live. Gateways and station servers verify
+// driver tokens with the demo settings of dev-auth.mjs (npm run token -- <driver id> prints one).
+// Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfNeeded, mainOf } from './build.mjs';
+import { DEV_AUTH_ENV } from './dev-auth.mjs';
 import { startEmbeddedBroker } from './embedded-broker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -106,12 +109,15 @@ async function main() {
     say(`embedded MQTT broker on 127.0.0.1:${broker.port}${broker.port === 1883 ? '' : ' (1883 is taken)'}`);
   }
 
+  // Gateways and station servers must verify driver tokens with the same settings.
+  const appEnv = { ...mqttEnv, ...DEV_AUTH_ENV, AUTH_JWT_PUBLIC_KEY_FILE: '', AUTH_JWKS_FILE: '' };
+
   const operators = demoOperators();
   say(`starting station servers for ${operators.map((o) => o.id).join(', ')} (first start creates their databases in .data/)`);
   const servers = operators.map((operator, i) =>
     start(operator.id, 'station-server', {
       HEALTH_PORT: String(HEALTH_PORT_BASE + i),
-      ...mqttEnv,
+      ...appEnv,
       OPERATOR_ID: operator.id,
       ...(operator.name ? { OPERATOR_NAME: operator.name } : {}),
       STATIONS_FILE: operator.file,
@@ -120,7 +126,7 @@ async function main() {
     }),
   );
   const gateways = GATEWAY_PORTS.map((port, i) =>
-    start(`gateway-${port}`, 'client-gateway', { ...mqttEnv, PORT: String(port), MQTT_CLIENT_ID: `cliente${i + 1}` }),
+    start(`gateway-${port}`, 'client-gateway', { ...appEnv, PORT: String(port), MQTT_CLIENT_ID: `cliente${i + 1}` }),
   );
   await Promise.all([...servers, ...gateways].map((record) => record.ready));
   const simulatorRate = Number(process.env.SIMULATOR_RATE ?? 1);
@@ -136,6 +142,7 @@ async function main() {
     say(`  http://localhost:${port}/metrics  Prometheus metrics`);
   }
   operators.forEach((operator, i) => say(`  http://localhost:${HEALTH_PORT_BASE + i}/metrics   station server ${operator.id} (and /health/ready)`));
+  say('reservations need a driver token: TOKEN=$(npm run -s token -- driver-4711), then -H "Authorization: Bearer $TOKEN"');
   say('press Ctrl-C to stop');
 }
 
