@@ -1,14 +1,14 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChargerStatus, Topics, type RequestEnvelope, type StationEventDto } from '@app/shared';
 import { parse } from 'yaml';
 import { AppProcess } from '../../../test/support/app-process.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { eventually } from '../../../test/support/eventually.js';
+import { signJwt } from '../../../test/support/jwt.js';
 import { plainClient } from '../../../test/support/mqtt.js';
+import { hasMosquitto, startDeployedMosquitto } from '../../../test/support/own-broker.js';
 import { BUILT_APPS, REPO_ROOT } from '../../../test/support/paths.js';
 import { freePort } from '../../../test/support/ports.js';
 import { nextMatching, openStream } from '../../../test/support/sse.js';
@@ -21,9 +21,8 @@ interface ComposeService {
 }
 
 const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
-const hasMosquitto = spawnSync('mosquitto', ['-h']).error === undefined;
 // The compose file runs on PostgreSQL and an authenticated Mosquitto: both are needed here.
-const runnable = hasMosquitto && !!process.env.DATABASE_URL;
+const runnable = hasMosquitto() && !!process.env.DATABASE_URL;
 
 /** The environment docker-compose.yml gives a service, as a map. */
 function environmentOf(service: ComposeService): Record<string, string> {
@@ -46,21 +45,19 @@ function mounts(service: ComposeService): Record<string, string> {
   const processes: AppProcess[] = [];
   const databases: TestDatabase[] = [];
   const gateways: Record<string, { url: string; process: AppProcess }> = {};
-  let mosquitto: ChildProcess;
+  let mosquitto: { address: BrokerAddress; stop(): Promise<void> };
   let broker: BrokerAddress;
 
   beforeAll(async () => {
-    const port = await freePort();
-    broker = { host: '127.0.0.1', port, protocolVersion: 5, sharedSubscriptions: true };
-    // The repo's mosquitto.conf, with only the listener, the data folder and the mounted files moved.
+    // The files the compose file mounts into the broker, with only the listener and the data folder moved.
     const files = mounts(compose.services.broker);
-    const dir = mkdtempSync(join(tmpdir(), 'compose-broker-'));
-    const config = readFileSync(files['/mosquitto/config/mosquitto.conf'], 'utf8')
-      .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
-      .replace(/^persistence_location .*$/m, `persistence_location ${dir}/`)
-      .replace(/^(password_file|acl_file) (.*)$/gm, (_line, key: string, path: string) => `${key} ${files[path]}`);
-    writeFileSync(join(dir, 'mosquitto.conf'), config);
-    mosquitto = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+    mosquitto = await startDeployedMosquitto({
+      config: files['/mosquitto/config/mosquitto.conf'],
+      passwd: files['/mosquitto/config/passwd'],
+      acl: files['/mosquitto/config/acl'],
+    });
+    broker = mosquitto.address;
+    const { port } = broker;
     await eventually(async () => (await plainClient(broker, { username: 'healthcheck', password: 'healthcheck-demo-password' })).endAsync(), 10_000);
 
     for (const [name, service] of Object.entries(compose.services)) {
@@ -87,7 +84,7 @@ function mounts(service: ComposeService): Record<string, string> {
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop('SIGTERM', 5000)));
-    mosquitto?.kill('SIGKILL');
+    await mosquitto?.stop();
     await Promise.all(databases.map((d) => d.drop().catch(() => undefined)));
   });
 
@@ -105,8 +102,24 @@ function mounts(service: ComposeService): Record<string, string> {
     }
   });
 
+  it("books with a token of the compose file's driver-token settings on one gateway and reads it on the other", async () => {
+    const env = environmentOf(compose.services.client_servidor_1);
+    const now = Math.floor(Date.now() / 1000);
+    const token = signJwt({ sub: 'compose-driver', iss: env.AUTH_JWT_ISSUER, aud: env.AUTH_JWT_AUDIENCE, iat: now, exp: now + 600 }, env.AUTH_JWT_SECRET, 'HS256');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const booking = { operator_id: 'BR-SSA', station_id: 'SSA-001', evse_uid: 'SSA-001-E1', token: 'compose-card', starts_at: new Date(Date.now() + 3_600_000).toISOString(), duration_minutes: 15 };
+    const created = await eventually(async () => {
+      const response = await fetch(`${gateways.client_servidor_1.url}/reservas`, { method: 'POST', headers, body: JSON.stringify(booking) });
+      expect(response.status).toBe(201);
+      return (await response.json()) as { id: string };
+    }, 30_000);
+    const read = await fetch(`${gateways.client_servidor_2.url}/reservas/${created.id}`, { headers });
+    expect(read.status).toBe(200);
+    expect((await fetch(`${gateways.client_servidor_2.url}/reservas/${created.id}`)).status).toBe(401);
+  });
+
   it('refuses a client with the wrong password, and one with no credentials', async () => {
-    await expect(plainClient(broker, { username: 'gateway', password: 'not-the-password' })).rejects.toThrow(/authori/i);
+    await expect(plainClient(broker, { username: 'gateway-1', password: 'not-the-password' })).rejects.toThrow(/authori/i);
     await expect(plainClient(broker)).rejects.toThrow(/authori/i);
   });
 
@@ -134,7 +147,7 @@ function mounts(service: ComposeService): Record<string, string> {
     const first = gateways.client_servidor_1;
     const clientId = /as (cliente1-[0-9a-f]+)/.exec(first.process.log)![1];
     const spyId = `cliente9-${randomUUID().slice(0, 8)}`;
-    const spy = await plainClient(broker, { username: 'gateway', password: 'gateway-demo-password', clientId: spyId });
+    const spy = await plainClient(broker, { username: 'gateway-2', password: 'gateway-2-demo-password', clientId: spyId });
     const seen: string[] = [];
     spy.on('message', (topic) => seen.push(topic));
     try {
