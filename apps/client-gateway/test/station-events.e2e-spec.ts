@@ -139,9 +139,10 @@ describe('live station events over Server-Sent Events', () => {
 
   it('shows a reservation as RESERVED in the live events, and AVAILABLE again once canceled', async () => {
     const stream = await open('?station=VDC-005');
+    const driver = system.auth.bearer('driver-live-events');
     const created = await fetch(`${gateway.url}/reservas`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...driver },
       body: JSON.stringify({ operator_id: 'BR-VDC', station_id: 'VDC-005', evse_uid: 'VDC-005-E1', token: 'live-events', duration_minutes: 30 }),
     });
     expect(created.status).toBe(201);
@@ -149,7 +150,7 @@ describe('live station events over Server-Sent Events', () => {
     await expect(nextMatching<StationEventDto>(stream, (e) => e.evse_uid === 'VDC-005-E1' && e.status === EvseStatus.Reserved)).resolves.toMatchObject({
       cause: 'reservation',
     });
-    expect((await fetch(`${gateway.url}/reservas/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${gateway.url}/reservas/${id}`, { method: 'DELETE', headers: driver })).status).toBe(200);
     await expect(nextMatching<StationEventDto>(stream, (e) => e.evse_uid === 'VDC-005-E1' && e.status === EvseStatus.Available)).resolves.toMatchObject({
       cause: 'reservation',
     });

@@ -116,16 +116,17 @@ describe('charger status notifications', () => {
   });
 
   it('fulfils the reservation whose window holds the moment a charge begins; it can no longer be canceled', async () => {
+    const driver = system.auth.bearer('driver-fulfil');
     const created = await fetch(`${gateway.url}/reservas`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...driver },
       body: JSON.stringify({ operator_id: 'BR-FSA', station_id: 'FSA-003', evse_uid: 'FSA-003-E2', token: 'fulfil-me', duration_minutes: 30 }),
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     await publish('FSA-003', 'FSA-003-E2', { status: ChargerStatus.Charging, timestamp: new Date().toISOString() });
-    await eventually(async () => expect(await (await fetch(`${gateway.url}/reservas/${id}`)).json()).toMatchObject({ status: 'FULFILLED' }));
-    const cancel = await fetch(`${gateway.url}/reservas/${id}`, { method: 'DELETE' });
+    await eventually(async () => expect(await (await fetch(`${gateway.url}/reservas/${id}`, { headers: driver })).json()).toMatchObject({ status: 'FULFILLED' }));
+    const cancel = await fetch(`${gateway.url}/reservas/${id}`, { method: 'DELETE', headers: driver });
     expect(cancel.status).toBe(409);
     expect(await evse('FSA-003', 'FSA-003-E2')).toMatchObject({ status: 'CHARGING' });
   });
