@@ -9,6 +9,7 @@ import {
   ServiceUnavailableException,
   type ArgumentsHost,
 } from '@nestjs/common';
+import { BearerChallengeException } from '../auth/bearer-challenge.exception.js';
 import { PROBLEM_JSON, ProblemDetailsFilter } from './problem-details.filter.js';
 
 /** A Fastify reply that records what the filter does with it. */
@@ -172,6 +173,17 @@ describe('ProblemDetailsFilter', () => {
     expect(reply.body).toMatchObject({ title: 'Service Unavailable', detail: 'No operator is online' });
     expect(logWarn).toHaveBeenCalledTimes(1);
     expect(String(logWarn.mock.calls[0][0])).toContain('r-1');
+  });
+
+  it('sends the Bearer challenge of a 401 as WWW-Authenticate, and only then', () => {
+    filter.catch(new BearerChallengeException('The access token expired', true), hostFor({ url: '/reservas', method: 'GET', id: 'r-2' }, reply));
+
+    expect(reply.statusCode).toBe(401);
+    expect(reply.headers['www-authenticate']).toBe('Bearer realm="ev-charging", error="invalid_token", error_description="The access token expired"');
+    expect(reply.body).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The access token expired', instance: '/reservas', request_id: 'r-2' });
+    const other = new FakeReply();
+    filter.catch(new NotFoundException('Reservation x not found'), hostFor(request, other));
+    expect(other.headers['www-authenticate']).toBeUndefined();
   });
 
   it('names an unusual status with a generic title', () => {

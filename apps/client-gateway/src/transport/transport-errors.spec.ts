@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { BrokerUnavailableError, ErrorCode, NoResponderError, RemoteError, RequestTimeoutError } from '@app/shared';
+import { BearerChallengeException } from '../auth/bearer-challenge.exception.js';
 import { fromWireError, toHttpException } from './transport-errors.js';
 
 function asHttp(error: unknown): HttpException {
@@ -10,6 +11,13 @@ function asHttp(error: unknown): HttpException {
 }
 
 describe('toHttpException', () => {
+  it('maps a station server\'s UNAUTHORIZED to a 401 with an invalid_token challenge, quotes kept out of the header', () => {
+    const mapped = asHttp(new RemoteError({ code: ErrorCode.Unauthorized, message: 'The access token "x" expired' }));
+    expect(mapped).toBeInstanceOf(BearerChallengeException);
+    expect(mapped.getStatus()).toBe(401);
+    expect((mapped as BearerChallengeException).challenge).toBe('Bearer realm="ev-charging", error="invalid_token", error_description="The access token ?x? expired"');
+  });
+
   it('maps BrokerUnavailableError to 503 with its message', () => {
     const mapped = asHttp(new BrokerUnavailableError());
     expect(mapped.getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);
@@ -30,6 +38,7 @@ describe('toHttpException', () => {
 
   it.each([
     [ErrorCode.InvalidPayload, 400],
+    [ErrorCode.Unauthorized, 401],
     [ErrorCode.NotFound, 404],
     [ErrorCode.Conflict, 409],
     [ErrorCode.Unavailable, 503],
