@@ -79,16 +79,11 @@ export class StationsService {
         : new ServiceUnavailableException(`No operator could answer (${who})`);
     }
     let total = 0;
-    const merged: Array<ReceivedStationPageEntry & { operatorId: string }> = [];
-    for (const [operatorId, page] of pages) {
-      total += page.total;
-      for (const entry of page.entries) merged.push({ ...entry, operatorId });
-    }
-    merged.sort(compareStationResults);
+    for (const page of pages.values()) total += page.total;
     const parts: Buffer[] = [Buffer.from('{"data":[')];
-    for (const [i, entry] of merged.slice(offset, offset + limit).entries()) {
+    for (const [i, run] of runs(mergedPage(pages, offset, limit)).entries()) {
       if (i > 0) parts.push(COMMA);
-      parts.push(entry.json);
+      parts.push(run);
     }
     parts.push(Buffer.from(`],"total":${total},"operators":${JSON.stringify(report)}}`));
     return { body: Buffer.concat(parts), total, offset, limit };
@@ -105,6 +100,43 @@ export class StationsService {
         throw toHttpException(error);
       });
   }
+}
+
+type MergedEntry = ReceivedStationPageEntry & { operatorId: string; data: Buffer };
+
+/** The page's results in order. One operator with results (the usual case) is taken as it came. */
+function mergedPage(pages: Map<string, StationPage>, offset: number, limit: number): MergedEntry[] {
+  const withResults = [...pages].filter(([, page]) => page.entries.length > 0);
+  if (withResults.length === 1) {
+    const [[operatorId, page]] = withResults;
+    return page.entries.slice(offset, offset + limit).map((entry) => Object.assign(entry, { operatorId, data: page.data }));
+  }
+  const merged: MergedEntry[] = [];
+  for (const [operatorId, page] of withResults) {
+    for (const entry of page.entries) merged.push(Object.assign(entry, { operatorId, data: page.data }));
+  }
+  return merged.sort(compareStationResults).slice(offset, offset + limit);
+}
+
+/**
+ * The page's stations as few byte ranges as possible: results that lay next to each other in one
+ * operator's reply (with their comma) are copied as one range.
+ */
+function runs(entries: MergedEntry[]): Buffer[] {
+  const result: Buffer[] = [];
+  let first: MergedEntry | undefined;
+  let end = 0;
+  for (const entry of entries) {
+    if (first && entry.data === first.data && entry.start === end + 1) {
+      end = entry.start + entry.json.length;
+      continue;
+    }
+    if (first) result.push(first.data.subarray(first.start, end));
+    first = entry;
+    end = entry.start + entry.json.length;
+  }
+  if (first) result.push(first.data.subarray(first.start, end));
+  return result;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

@@ -17,6 +17,8 @@ import { StationEventsPublisher } from './station-events.publisher.js';
 import { loadStationDataset } from './station-dataset.js';
 import { StationsRepository } from './stations.repository.js';
 
+/** Distinct page sizes whose unfiltered page is kept encoded. */
+const MAX_CACHED_PAGES = 16;
 /** Results of a search that names no limit (the gateway always names one). */
 const DEFAULT_LIMIT = 20;
 /**
@@ -41,6 +43,8 @@ interface Snapshot {
   ids: string[];
   json: Map<string, string>;
   evses: Map<string, EvseView>;
+  /** Unfiltered pages already encoded, by limit: the seed's query costs no work per request. */
+  pages: Map<number, RawJson>;
   validUntil: number;
 }
 
@@ -90,8 +94,13 @@ export class StationsService implements OnModuleInit, OnApplicationShutdown {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const snapshot = await this.current();
     if (!hasFilters(query)) {
-      const entries = snapshot.ids.slice(0, limit).map((id) => ({ distance: null, id, json: snapshot.json.get(id)! }));
-      return encodeStationPage(snapshot.ids.length, entries);
+      let page = snapshot.pages.get(limit);
+      if (!page) {
+        const entries = snapshot.ids.slice(0, limit).map((id) => ({ distance: null, id, json: snapshot.json.get(id)! }));
+        page = encodeStationPage(snapshot.ids.length, entries);
+        if (snapshot.pages.size < MAX_CACHED_PAGES) snapshot.pages.set(limit, page);
+      }
+      return page;
     }
     const { total, rows } = await this.repository.search(query, limit);
     const entries: StationPageEntry[] = [];
@@ -177,7 +186,7 @@ export class StationsService implements OnModuleInit, OnApplicationShutdown {
       this.windowTimer.unref();
     }
     const ttl = this.config.get('STATIONS_CACHE_TTL_MS', { infer: true });
-    return { ids, json, evses, validUntil: Math.min(now.getTime() + ttl, nextChange?.getTime() ?? Infinity) };
+    return { ids, json, evses, pages: new Map(), validUntil: Math.min(now.getTime() + ttl, nextChange?.getTime() ?? Infinity) };
   }
 
   /**

@@ -105,13 +105,16 @@ export interface ReceivedStationPageEntry {
   distance: number | null;
   id: string;
   json: Buffer;
+  /** Where `json` starts in the reply, whose items are separated by one comma each. */
+  start: number;
 }
 
-/** Data of an operator's reply to a station search, decoded. */
+/** The reply a page was read from, so results next to each other there can be copied as one run. */
 export interface StationPage {
   /** How many stations of the operator match, beyond those sent. */
   total: number;
   entries: ReceivedStationPageEntry[];
+  data: Buffer;
 }
 
 const ITEMS_MARK = ',"items":[';
@@ -150,11 +153,11 @@ export function decodeStationPage(data: Buffer): StationPage | undefined {
     }
     const json = data.subarray(at, at + bytes);
     if (json.length !== bytes || json[0] !== OPEN_BRACE || json[bytes - 1] !== CLOSE_BRACE) return undefined;
-    entries.push({ distance, id, json });
+    entries.push({ distance, id, json, start: at });
     at += bytes;
   }
   if (data.subarray(at).toString() !== ']}') return undefined;
-  return { total, entries };
+  return { total, entries, data };
 }
 
 const COMMA = 0x2c;
