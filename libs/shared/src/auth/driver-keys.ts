@@ -8,8 +8,8 @@ export type DriverTokenAlgorithm = 'HS256' | 'RS256' | 'ES256';
 export interface DriverKey {
   /** The JWKS `kid`, when the key came from a JWKS file that names it. */
   kid?: string;
-  /** PEM (SPKI) text of a public key, or the shared secret. */
-  key: string;
+  /** The public key or the shared secret, made into a key object once (not on every verification). */
+  key: KeyObject;
   algorithm: DriverTokenAlgorithm;
 }
 
@@ -47,9 +47,8 @@ export function loadDriverKeys(sources: DriverKeySources): DriverKey[] {
     if (Buffer.byteLength(sources.AUTH_JWT_SECRET) < MIN_SECRET_LENGTH) {
       throw new DriverKeyError('AUTH_JWT_SECRET', `AUTH_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} bytes long for HS256`);
     }
-    // Validated as a key once, so a value the HMAC cannot use stops the start.
-    createSecretKey(Buffer.from(sources.AUTH_JWT_SECRET));
-    return [{ key: sources.AUTH_JWT_SECRET, algorithm: 'HS256' }];
+    // Made a key once, so a value the HMAC cannot use stops the start.
+    return [{ key: createSecretKey(Buffer.from(sources.AUTH_JWT_SECRET)), algorithm: 'HS256' }];
   }
   if (sources.AUTH_JWT_PUBLIC_KEY_FILE !== undefined) {
     const field = 'AUTH_JWT_PUBLIC_KEY_FILE';
@@ -100,11 +99,10 @@ function readSetting(field: string, path: string): string {
 
 /** RSA keys verify RS256 only, P-256 keys ES256 only. */
 function publicKey(field: string, key: KeyObject): DriverKey {
-  const pem = key.export({ type: 'spki', format: 'pem' }).toString();
   if (key.asymmetricKeyType === 'rsa') {
     if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new DriverKeyError(field, `${field}: an RSA key must have at least 2048 bits`);
-    return { key: pem, algorithm: 'RS256' };
+    return { key, algorithm: 'RS256' };
   }
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return { key: pem, algorithm: 'ES256' };
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return { key, algorithm: 'ES256' };
   throw new DriverKeyError(field, `${field}: only RSA (RS256) and P-256 EC (ES256) public keys are supported`);
 }

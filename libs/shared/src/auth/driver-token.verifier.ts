@@ -50,7 +50,10 @@ export class DriverTokenVerifier {
     let claims: { sub?: unknown; exp?: unknown };
     try {
       claims = this.jwt.verify<{ sub?: unknown; exp?: unknown }>(token, {
-        ...(key.algorithm === 'HS256' ? { secret: key.key } : { publicKey: key.key }),
+        // jsonwebtoken takes a key object as it is; given text it builds one on every call (first
+        // trying the text as a PEM public key, an exception for every HS256 token). The option
+        // types of @nestjs/jwt name only strings and buffers.
+        ...(key.algorithm === 'HS256' ? { secret: key.key as unknown as Buffer } : { publicKey: key.key as unknown as Buffer }),
         algorithms: [key.algorithm],
         issuer: this.settings.issuer,
         audience: this.settings.audience,
