@@ -1,10 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '@app/shared';
-import { Transform, type TransformFnParams } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-
-const toList = ({ value }: TransformFnParams): unknown =>
-  (Array.isArray(value) ? value : [value]).flatMap((item: unknown) => (typeof item === 'string' ? item.split(',').map((s) => s.trim()) : [item]));
+import { toList } from '../../common/query-transforms.js';
 
 const NUMBER = '-?\\d{1,3}(?:\\.\\d+)?';
 const BBOX = new RegExp(`^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$`);

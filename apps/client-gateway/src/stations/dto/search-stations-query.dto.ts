@@ -1,20 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ConnectorType, PowerType, RequiresField, TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '@app/shared';
-import { Transform, type TransformFnParams } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
+import { toBoolean, toList, toNumber } from '../../common/query-transforms.js';
 
 /** Results per page when the query names no limit, and the most it may name. */
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 /** Deepest page: past it, narrow the search instead. */
 export const MAX_OFFSET = 1000;
-
-/** A number from a query string; anything else stays as it is, for the validator to name. */
-const toNumber = ({ value }: TransformFnParams): unknown => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
-/** A repeatable parameter, also accepted as a comma-separated list. */
-const toList = ({ value }: TransformFnParams): unknown =>
-  (Array.isArray(value) ? value : [value]).flatMap((item: unknown) => (typeof item === 'string' ? item.split(',').map((s) => s.trim()) : [item]));
-const toBoolean = ({ value }: TransformFnParams): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** Query of `GET /postos`. Filters on EVSEs (connector, power, availability) hold for one EVSE together. */
 export class SearchStationsQueryDto {
