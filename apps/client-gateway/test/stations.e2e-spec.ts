@@ -138,6 +138,10 @@ describe('GET /postos with no operator online', () => {
     });
     expect(Date.now() - started).toBeLessThan(10_000);
     await expect(response.json()).resolves.toMatchObject({ status: 504, detail: expect.stringContaining('BR-SLO') });
+    // The reservation list follows the same rule.
+    const list = await fetch(`${gateway.url}/reservas`, { headers: system.auth.bearer('driver-504') });
+    expect(list.status).toBe(504);
+    await expect(list.json()).resolves.toMatchObject({ status: 504, detail: expect.stringContaining('BR-SLO') });
   });
 
   it('rejects unknown query parameters with 400 naming them', async () => {

@@ -11,7 +11,7 @@ import {
 } from '@app/shared';
 import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
-import { operatorsReport } from '../transport/operators-report.js';
+import { noAnswerException, operatorsReport } from '../transport/operators-report.js';
 import { toHttpException } from '../transport/transport-errors.js';
 import type { CreateReservationBodyDto } from './dto/create-reservation-body.dto.js';
 import type { ReservationsResponseDto } from './dto/reservations-response.dto.js';
@@ -61,11 +61,9 @@ export class ReservationsService {
         throw toHttpException(error);
       });
     const answered = result.replies.filter((reply) => !reply.error && Array.isArray(reply.data));
-    if (answered.length === 0) throw new ServiceUnavailableException('No operator could answer');
-    return {
-      data: answered.flatMap((reply) => reply.data!).sort((a, b) => a.starts_at.localeCompare(b.starts_at)),
-      operators: operatorsReport(result, new Set(answered.map((reply) => reply.operatorId))),
-    };
+    const operators = operatorsReport(result, new Set(answered.map((reply) => reply.operatorId)));
+    if (answered.length === 0) throw noAnswerException(operators, this.timeoutMs);
+    return { data: answered.flatMap((reply) => reply.data!).sort((a, b) => a.starts_at.localeCompare(b.starts_at)), operators };
   }
 
   private operatorOf(id: string): string {

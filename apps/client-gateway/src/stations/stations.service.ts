@@ -1,4 +1,4 @@
-import { GatewayTimeoutException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   compareStationResults,
@@ -13,7 +13,7 @@ import {
 } from '@app/shared';
 import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
-import { operatorsReport } from '../transport/operators-report.js';
+import { noAnswerException, operatorsReport } from '../transport/operators-report.js';
 import { toHttpException } from '../transport/transport-errors.js';
 import { DEFAULT_PAGE_SIZE, type SearchStationsQueryDto } from './dto/search-stations-query.dto.js';
 
@@ -72,12 +72,7 @@ export class StationsService {
       if (page) pages.set(reply.operatorId, page);
     }
     const report = operatorsReport(result, new Set(pages.keys()));
-    if (report.answered.length === 0) {
-      const who = `timed out: ${report.timed_out.join(', ') || '-'}; failed: ${report.failed.join(', ') || '-'}`;
-      throw report.failed.length === 0 && report.timed_out.length > 0
-        ? new GatewayTimeoutException(`No operator answered within ${this.timeoutMs} ms (${who})`)
-        : new ServiceUnavailableException(`No operator could answer (${who})`);
-    }
+    if (report.answered.length === 0) throw noAnswerException(report, this.timeoutMs);
     let total = 0;
     for (const page of pages.values()) total += page.total;
     const parts: Buffer[] = [Buffer.from('{"data":[')];
