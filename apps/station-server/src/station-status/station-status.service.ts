@@ -46,7 +46,7 @@ export class StationStatusService {
       return;
     }
     const status = toEvseStatus(notification.status);
-    const outcome = await this.repository.apply({
+    const applied = await this.repository.apply({
       stationId,
       evseUid,
       status,
@@ -54,13 +54,10 @@ export class StationStatusService {
       connectorId: notification.connector_id,
       at,
     });
-    this.count(outcome);
-    if (outcome === 'unknown') {
-      this.logger.warn(`Dropped the status of EVSE ${evseUid} of station ${stationId}: no such EVSE here`);
-      return;
-    }
-    if (outcome === 'stale') {
-      this.logger.debug(`Ignored the status of ${evseUid} from ${notification.timestamp}: a newer one is stored`);
+    this.count(applied.outcome);
+    if (applied.outcome !== 'applied') {
+      if (applied.outcome === 'unknown') this.logger.warn(`Dropped the status of EVSE ${evseUid} of station ${stationId}: no such EVSE here`);
+      else this.logger.debug(`Ignored the status of ${evseUid} from ${notification.timestamp}: a newer one is stored`);
       return;
     }
     if (status === EvseStatus.Charging) {
@@ -68,20 +65,18 @@ export class StationStatusService {
       if (fulfilled.length > 0) this.metrics.reservations.inc({ outcome: 'fulfilled' }, fulfilled.length);
     }
     this.stations.invalidate();
-    const coordinates = await this.stations.coordinatesOf(stationId);
-    if (!coordinates) return;
-    // A reservation holding a free EVSE still shows it RESERVED.
-    const shown = (await this.stations.shownStatus(evseUid)) ?? status;
+    if (!applied.published) return;
     await this.events.publish({
       operator_id: this.operatorId,
       station_id: stationId,
       evse_uid: evseUid,
-      status: shown,
+      // A reservation holding a free EVSE still shows it RESERVED.
+      status: status === EvseStatus.Available && applied.reservedNow ? EvseStatus.Reserved : status,
       charger_status: notification.status,
       connector_id: notification.connector_id,
       cause: StationEventCause.Status,
       last_updated: at.toISOString(),
-      coordinates,
+      coordinates: applied.coordinates,
     });
   }
 

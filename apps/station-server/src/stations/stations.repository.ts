@@ -255,7 +255,7 @@ function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K
 }
 
 /** OCPI GeoLocation: a decimal string with 7 decimals (about 1 cm). */
-function formatCoordinate(value: number): string {
+export function formatCoordinate(value: number): string {
   return value.toFixed(7);
 }
 

@@ -123,17 +123,6 @@ export class StationsService implements OnModuleInit, OnApplicationShutdown {
     return new RawJson(json);
   }
 
-  /** Where a station is, when it is published. */
-  async coordinatesOf(stationId: string): Promise<GeoLocationDto | undefined> {
-    for (const view of (await this.current()).evses.values()) if (view.stationId === stationId) return view.coordinates;
-    return undefined;
-  }
-
-  /** Status of an EVSE as search shows it. */
-  async shownStatus(evseUid: string): Promise<EvseStatus | undefined> {
-    return (await this.current()).evses.get(evseUid)?.status;
-  }
-
   /**
    * Forgets the stations after a write (here or, seen through its events, by another replica);
    * they are read again shortly, which announces EVSEs that a reservation now holds or let go.
