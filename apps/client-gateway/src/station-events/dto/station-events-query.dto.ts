@@ -1,8 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '@app/shared';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { toList } from '../../common/query-transforms.js';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IdListQuery } from '../../common/query-transforms.js';
 
 const NUMBER = '-?\\d{1,3}(?:\\.\\d+)?';
 const BBOX = new RegExp(`^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$`);
@@ -12,19 +10,13 @@ export class StationEventsQueryDto {
   /** Only these operators; repeat or separate with commas. */
   @ApiPropertyOptional({ type: [String], example: ['BR-FSA'] })
   @IsOptional()
-  @Transform(toList)
-  @IsArray()
-  @ArrayMaxSize(50)
-  @Matches(TOPIC_SAFE, { each: true, message: `operator ${TOPIC_SAFE_MESSAGE}` })
+  @IdListQuery('operator', 50)
   operator?: string[];
 
   /** Only these stations (ids); repeat or separate with commas. */
   @ApiPropertyOptional({ type: [String], example: ['FSA-001', 'FSA-002'] })
   @IsOptional()
-  @Transform(toList)
-  @IsArray()
-  @ArrayMaxSize(500)
-  @Matches(TOPIC_SAFE, { each: true, message: `station ${TOPIC_SAFE_MESSAGE}` })
+  @IdListQuery('station', 500)
   station?: string[];
 
   /** Only stations inside this box: `south,west,north,east` in degrees (WGS 84). */

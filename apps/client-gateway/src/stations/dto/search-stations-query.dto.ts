@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ConnectorType, PowerType, RequiresField, TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '@app/shared';
+import { ConnectorType, PowerType, RequiresField } from '@app/shared';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
-import { toBoolean, toList, toNumber } from '../../common/query-transforms.js';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IdListQuery, toBoolean, toList, toNumber } from '../../common/query-transforms.js';
 
 /** Results per page when the query names no limit, and the most it may name. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -79,10 +79,7 @@ export class SearchStationsQueryDto {
   /** Only these operators (`<country_code>-<party_id>`); repeat or separate with commas. */
   @ApiPropertyOptional({ type: [String], example: ['BR-FSA'] })
   @IsOptional()
-  @Transform(toList)
-  @IsArray()
-  @ArrayMaxSize(50)
-  @Matches(TOPIC_SAFE, { each: true, message: `operator ${TOPIC_SAFE_MESSAGE}` })
+  @IdListQuery('operator', 50)
   operator?: string[];
 
   /** Results per page. */
