@@ -1,4 +1,4 @@
-/** Retained on `server/status/<operatorId>/<instanceId>` while a server replica is online. */
+/** Retained on `Topics.presence` while a server replica is online. */
 export interface PresenceMessage {
   operator_id: string;
   operator_name: string;

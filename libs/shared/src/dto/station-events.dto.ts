@@ -8,8 +8,8 @@ import { GeoLocationDto } from './location.dto.js';
 import { RFC3339, RFC3339_MESSAGE } from './reservation.dto.js';
 
 /**
- * A charger's status notification on `station/<operatorId>/<stationId>/evse/<evseUid>/status`
- * (like OCPP StatusNotification; the station and EVSE are named by the topic).
+ * A charger's status notification on `Topics.evseStatus` (like OCPP StatusNotification; the
+ * station and EVSE are named by the topic).
  */
 export class StatusNotificationDto {
   /** OCPP 1.6 ChargePointStatus or OCPP 2.0.1 ConnectorStatus. */
@@ -36,7 +36,7 @@ export enum StationEventCause {
   Reservation = 'reservation',
 }
 
-/** A normalized status change, published on `client/postos/events/<operatorId>/<stationId>`. */
+/** A normalized status change, published on `Topics.stationEvents`. */
 export class StationEventDto {
   @ApiProperty({ example: 'BR-FSA' })
   operator_id!: string;

@@ -21,7 +21,7 @@ import { RequiresField } from '../validation/requires.js';
 export const MAX_SEARCH_DEPTH = 1100;
 
 /**
- * Payload of a station search (`server/postos/request`, or one operator's `.../search`). Every
+ * Payload of a station search (`Topics.stationsRequest`, or `Topics.stationCommand` `search`). Every
  * field is optional: `{}` asks for the first stations by id, as the seed's query did.
  */
 export class SearchStationsRequestDto {
@@ -83,7 +83,7 @@ export class SearchStationsRequestDto {
   limit?: number;
 }
 
-/** Payload of `server/postos/request/<operatorId>/get`. */
+/** Payload of `Topics.stationCommand` `get`. */
 export class GetStationRequestDto {
   @IsString()
   @Length(1, 36)
