@@ -199,6 +199,13 @@ export class MqttClientProxy extends ClientProxy<Record<never, Function>, MqttCl
             if (!(error instanceof BrokerUnavailableError)) observe(error instanceof RequestTimeoutError ? 'timeout' : 'error');
             reject(error);
           }),
+        // The last server of the operator left (its last will): no answer will come, so do not wait for the deadline.
+        operatorGone: (operatorId) =>
+          operatorId === options.operatorId &&
+          settle(() => {
+            observe('error');
+            reject(new NoResponderError(`Operator ${operatorId} went offline before answering`));
+          }),
       }));
     });
   }
