@@ -14,6 +14,7 @@ export * from './mqtt/topics.js';
 export * from './validation/validation-errors.js';
 export * from './mqtt/raw-json.js';
 export * from './dto/reservation.dto.js';
+export * from './dto/trip.dto.js';
 export * from './lifecycle/graceful-shutdown.js';
 export * from './validation/nesting.js';
 export * from './dto/station-events.dto.js';

@@ -116,6 +116,18 @@ export class ReservationDto {
   @ApiProperty({ example: '2026-11-27T14:58:12.345Z' })
   created_at!: string;
 
+  /** The trip this reservation is a stop of (`POST /viagens`), if any. */
+  @ApiPropertyOptional({ example: '0f8fad5b-d9cb-469f-a165-70867728950e' })
+  trip_id?: string;
+
+  /** The stop's number in its trip, from 0. */
+  @ApiPropertyOptional({ example: 0 })
+  trip_stop?: number;
+
+  /** While PENDING: when the hold lapses by itself unless confirmed. */
+  @ApiPropertyOptional({ example: '2026-11-27T14:58:42.345Z' })
+  hold_expires_at?: string;
+
   @ApiProperty({ example: '2026-11-27T14:58:12.345Z' })
   last_updated!: string;
 }

@@ -13,6 +13,7 @@ export const OPERATOR_PLACEHOLDER = '{operatorId}';
 export enum Resource {
   Stations = 'postos',
   Reservations = 'reservas',
+  Trips = 'viagens',
 }
 
 /** Station queries addressed to one operator. */
@@ -27,6 +28,16 @@ export enum StationAction {
 export enum ReservationAction {
   Create = 'create',
   Get = 'get',
+  Cancel = 'cancel',
+}
+
+/**
+ * Steps of a trip's booking at one operator, addressed to that operator: hold its stops, confirm
+ * the holds, or cancel them (the saga's compensation, or the driver canceling the trip).
+ */
+export enum TripAction {
+  Hold = 'hold',
+  Confirm = 'confirm',
   Cancel = 'cancel',
 }
 
@@ -45,6 +56,13 @@ export const Topics = {
   reservationCommand: (operatorId: string, action: ReservationAction) => `server/reservas/request/${operatorId}/${action}`,
   /** Handler pattern for {@link Topics.reservationCommand}; the server fills in its operator id. */
   reservationCommandPattern: (action: ReservationAction) => `server/reservas/request/${OPERATOR_PLACEHOLDER}/${action}`,
+
+  /** Broadcast: every operator answers with its part of one trip (its stops and the stored plan). */
+  tripsRequest: 'server/viagens/request',
+  /** A trip step for one operator: `server/viagens/request/<operatorId>/<action>`. */
+  tripCommand: (operatorId: string, action: TripAction) => `server/viagens/request/${operatorId}/${action}`,
+  /** Handler pattern for {@link Topics.tripCommand}; the server fills in its operator id. */
+  tripCommandPattern: (action: TripAction) => `server/viagens/request/${OPERATOR_PLACEHOLDER}/${action}`,
 
   /** A station query for one operator: `server/postos/request/<operatorId>/<action>`. */
   stationCommand: (operatorId: string, action: StationAction) => `server/postos/request/${operatorId}/${action}`,
