@@ -10,6 +10,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
 import { StationStatusModule } from './station-status/station-status.module.js';
 import { StationsModule } from './stations/stations.module.js';
+import { TripsModule } from './trips/trips.module.js';
 
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { StationsModule } from './stations/stations.module.js';
     StationsModule,
     ReservationsModule,
     StationStatusModule,
+    TripsModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: RpcValidationPipe },

@@ -48,11 +48,11 @@ export class StationServerEnvironment extends DriverAuthEnvironment {
   @Max(24 * 60)
   RESERVATION_DEFAULT_MINUTES: number = 30;
 
-  /** How often expired reservations are marked NO_SHOW, in milliseconds. */
+  /** How often expired reservations are marked NO_SHOW and lapsed trip holds FAILED, in milliseconds. */
   @IsInt()
   @Min(100)
   @Max(3_600_000)
-  RESERVATION_SWEEP_INTERVAL_MS: number = 10_000;
+  RESERVATION_SWEEP_INTERVAL_MS: number = 5_000;
 
   /** Longest time a replica answers searches from memory before reading the database again. */
   @IsInt()

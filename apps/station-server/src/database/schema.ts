@@ -9,6 +9,7 @@ import type {
   ParkingType,
   PowerType,
   ReservationStatus,
+  TripPlanDto,
   WireError,
 } from '@app/shared';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
@@ -100,13 +101,29 @@ export const reservations = pgTable(
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUpdated: timestamp('last_updated', { withTimezone: true }).notNull().defaultNow(),
+    /** The trip this reservation is a stop of, and the stop's number in it. */
+    tripId: text('trip_id').references(() => trips.id),
+    tripStop: integer('trip_stop'),
+    /** A PENDING hold lapses (FAILED) at this time unless confirmed first. */
+    holdExpiresAt: timestamp('hold_expires_at', { withTimezone: true }),
   },
   (t) => [
     index('reservations_token_idx').on(t.token),
     index('reservations_status_ends_idx').on(t.status, t.endsAt),
     index('reservations_driver_idx').on(t.driverId),
+    index('reservations_trip_idx').on(t.tripId),
+    index('reservations_hold_expiry_idx').on(t.status, t.holdExpiresAt),
   ],
 );
+
+/** A trip with stops held here: its plan as the gateway made it, kept for showing the trip later. */
+export const trips = pgTable('trips', {
+  id: text('id').primaryKey(),
+  /** The driver who booked it; only they may read or cancel it. */
+  driverId: text('driver_id').notNull(),
+  plan: jsonb('plan').$type<TripPlanDto>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** The first outcome of each idempotency key of a driver's token, replayed on a retry. */
 export const idempotencyKeys = pgTable(

@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  /** Reservations by outcome: created, conflict (overlap refused), expired (NO_SHOW), fulfilled (a charge began). */
+  /** Reservations by outcome: created, conflict (overlap refused), expired (NO_SHOW), fulfilled (a charge began), hold_lapsed (a trip hold ran out), trip_held, trip_confirmed, trip_released. */
   readonly reservations = new Counter({
     name: 'reservations_total',
     help: 'Reservations created, refused for overlapping, and expired',

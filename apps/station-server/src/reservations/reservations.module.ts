@@ -10,5 +10,6 @@ import { ReservationsSweeper } from './reservations.sweeper.js';
   imports: [StationsModule, DriverAuthModule],
   controllers: [ReservationsController],
   providers: [ReservationsService, ReservationsRepository, ReservationsSweeper],
+  exports: [ReservationsService],
 })
 export class ReservationsModule {}

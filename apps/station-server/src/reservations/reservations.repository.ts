@@ -197,6 +197,24 @@ export class ReservationsRepository {
     return (result as { rows: Array<{ evse_uid: string }> }).rows.map((row) => row.evse_uid);
   }
 
+  /**
+   * Marks PENDING holds whose time ran out (a trip whose booking never completed) as FAILED,
+   * which frees their EVSEs. Returns the EVSEs it freed.
+   */
+  async lapseHolds(limit = 500): Promise<string[]> {
+    const result = await this.db.execute<{ evse_uid: string }>(sql`
+      UPDATE ${reservations} SET status = ${ReservationStatus.Failed}, last_updated = now()
+      WHERE id IN (
+        SELECT id FROM ${reservations}
+        WHERE status = ${ReservationStatus.Pending} AND hold_expires_at <= now()
+        ORDER BY hold_expires_at
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING evse_uid`);
+    return (result as { rows: Array<{ evse_uid: string }> }).rows.map((row) => row.evse_uid);
+  }
+
   private async findConflict(tx: Pick<Database, 'select'>, wanted: NewReservation): Promise<ReservationConflict> {
     const [row] = await tx
       .select({ startsAt: reservations.startsAt, endsAt: reservations.endsAt })

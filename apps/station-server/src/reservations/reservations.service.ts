@@ -16,11 +16,11 @@ import { StationsService } from '../stations/stations.service.js';
 import { driverScopedKey, ReservationsRepository, type Outcome, type ReservationRow } from './reservations.repository.js';
 
 /** EVSEs that cannot be booked. */
-const OUT_OF_SERVICE = new Set<EvseStatus>([EvseStatus.OutOfOrder, EvseStatus.Inoperative, EvseStatus.Removed, EvseStatus.Blocked, EvseStatus.Planned]);
+export const OUT_OF_SERVICE = new Set<EvseStatus>([EvseStatus.OutOfOrder, EvseStatus.Inoperative, EvseStatus.Removed, EvseStatus.Blocked, EvseStatus.Planned]);
 /** How far in the past a window may start (clock skew, slow delivery). */
 const PAST_TOLERANCE_MS = 60_000;
 
-function fail(code: ErrorCode, message: string, details?: unknown): never {
+export function fail(code: ErrorCode, message: string, details?: unknown): never {
   const error: WireError = { code, message, ...(details === undefined ? {} : { details }) };
   throw new RpcException(error);
 }
@@ -105,32 +105,41 @@ export class ReservationsService {
     return this.toDto(row);
   }
 
-  /** Marks reservations whose window passed without a charge as NO_SHOW. */
+  /** Marks reservations whose window passed without a charge as NO_SHOW, and trip holds that ran out as FAILED. */
   async sweep(): Promise<number> {
     const freed = await this.repository.sweepExpired();
+    const lapsed = await this.repository.lapseHolds();
     if (freed.length > 0) {
-      this.stations.invalidate();
       this.metrics.reservations.inc({ outcome: 'expired' }, freed.length);
       this.logger.log(`${freed.length} reservations expired (NO_SHOW)`);
     }
-    return freed.length;
+    if (lapsed.length > 0) {
+      this.metrics.reservations.inc({ outcome: 'hold_lapsed' }, lapsed.length);
+      this.logger.log(`${lapsed.length} trip holds lapsed unconfirmed (FAILED)`);
+    }
+    if (freed.length + lapsed.length > 0) this.stations.invalidate();
+    return freed.length + lapsed.length;
   }
 
   private window(command: CreateReservationCommandDto): { startsAt: Date; endsAt: Date } {
-    const now = Date.now();
-    const startsAt = command.starts_at ? new Date(command.starts_at) : new Date(now);
+    const startsAt = command.starts_at ? new Date(command.starts_at) : new Date();
     const minutes = command.duration_minutes ?? this.config.get('RESERVATION_DEFAULT_MINUTES', { infer: true });
     const endsAt = command.ends_at ? new Date(command.ends_at) : new Date(startsAt.getTime() + minutes * 60_000);
-    const max = this.config.get('RESERVATION_MAX_MINUTES', { infer: true });
-    if (Number.isNaN(startsAt.getTime())) fail(ErrorCode.InvalidPayload, 'starts_at: not a date-time this server can read');
-    if (Number.isNaN(endsAt.getTime())) fail(ErrorCode.InvalidPayload, 'ends_at: not a date-time this server can read');
     if (command.ends_at && command.duration_minutes !== undefined) {
       fail(ErrorCode.InvalidPayload, 'ends_at: give either ends_at or duration_minutes, not both');
     }
-    if (endsAt <= startsAt) fail(ErrorCode.InvalidPayload, 'ends_at: the window must end after it starts');
-    if (startsAt.getTime() < now - PAST_TOLERANCE_MS) fail(ErrorCode.InvalidPayload, 'starts_at: the window must not start in the past');
+    return this.checkWindow(startsAt, endsAt);
+  }
+
+  /** A window this operator books: readable dates, in order, not in the past, not too long. */
+  checkWindow(startsAt: Date, endsAt: Date, field = ''): { startsAt: Date; endsAt: Date } {
+    const max = this.config.get('RESERVATION_MAX_MINUTES', { infer: true });
+    if (Number.isNaN(startsAt.getTime())) fail(ErrorCode.InvalidPayload, `${field}starts_at: not a date-time this server can read`);
+    if (Number.isNaN(endsAt.getTime())) fail(ErrorCode.InvalidPayload, `${field}ends_at: not a date-time this server can read`);
+    if (endsAt <= startsAt) fail(ErrorCode.InvalidPayload, `${field}ends_at: the window must end after it starts`);
+    if (startsAt.getTime() < Date.now() - PAST_TOLERANCE_MS) fail(ErrorCode.InvalidPayload, `${field}starts_at: the window must not start in the past`);
     if (endsAt.getTime() - startsAt.getTime() > max * 60_000) {
-      fail(ErrorCode.InvalidPayload, `ends_at: the window must not be longer than ${max} minutes`);
+      fail(ErrorCode.InvalidPayload, `${field}ends_at: the window must not be longer than ${max} minutes`);
     }
     return { startsAt, endsAt };
   }
@@ -149,7 +158,7 @@ export class ReservationsService {
     return this.toDto(outcome.reservation);
   }
 
-  private toDto(row: ReservationRow): ReservationDto {
+  toDto(row: ReservationRow): ReservationDto {
     const dto: ReservationDto = {
       id: row.id,
       operator_id: this.operatorId,
@@ -163,6 +172,9 @@ export class ReservationsService {
       last_updated: row.lastUpdated.toISOString(),
     };
     if (row.connectorId) dto.connector_id = row.connectorId;
+    if (row.tripId) dto.trip_id = row.tripId;
+    if (row.tripStop !== null) dto.trip_stop = row.tripStop;
+    if (row.holdExpiresAt && row.status === ReservationStatus.Pending) dto.hold_expires_at = row.holdExpiresAt.toISOString();
     return dto;
   }
 }
