@@ -11,6 +11,7 @@ import { ReservationsModule } from './reservations/reservations.module.js';
 import { StationEventsModule } from './station-events/station-events.module.js';
 import { StationsModule } from './stations/stations.module.js';
 import { TransportModule } from './transport/transport.module.js';
+import { TripsModule } from './trips/trips.module.js';
 
 @Module({
   imports: [
@@ -26,6 +27,7 @@ import { TransportModule } from './transport/transport.module.js';
     StationsModule,
     StationEventsModule,
     ReservationsModule,
+    TripsModule,
     HealthModule,
     MetricsModule,
   ],

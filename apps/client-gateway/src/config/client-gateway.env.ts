@@ -55,6 +55,12 @@ export class ClientGatewayEnvironment extends DriverAuthEnvironment {
   @Max(1_000_000)
   EVENTS_BUFFER_SIZE: number = 1000;
 
+  /** How long an operator holds a trip's stops PENDING before they lapse unless confirmed, in seconds. */
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  TRIP_HOLD_SECONDS: number = 30;
+
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset: /metrics is open. */
   @IsOptional()
   @IsString()
