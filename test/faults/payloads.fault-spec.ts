@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ChargerStatus, ErrorCode, ReservationAction, Resource, StationAction, Topics, type ReplyEnvelope } from '@app/shared';
+import { ChargerStatus, ErrorCode, ReservationAction, Resource, StationAction, Topics, TripAction, type ReplyEnvelope } from '@app/shared';
 import type { MqttClient } from 'mqtt';
 import type { AppProcess } from '../support/app-process.js';
 import { eventually } from '../support/eventually.js';
@@ -63,6 +63,8 @@ describe('fault: hostile payloads on the topics a station server reads, under lo
         Topics.reservationsRequest,
         ...Object.values(ReservationAction).map((action) => Topics.reservationCommand('BR-VDC', action)),
         ...Object.values(StationAction).map((action) => Topics.stationCommand('BR-VDC', action)),
+        Topics.tripsRequest,
+        ...Object.values(TripAction).map((action) => Topics.tripCommand('BR-VDC', action)),
       ],
       // Topics of the contract nothing handles yet: the server must not even read them.
       reservedTopics: [Topics.operatorRequest(Resource.Stations, 'BR-VDC'), Topics.operatorRequest(Resource.Reservations, 'BR-VDC')],
