@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ReservationStatus, type EvseStatus, type ReservationConflict, type WireError } from '@app/shared';
 import { and, asc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { DATABASE } from '../database/database.module.js';
 import { executePrepared, type Database } from '../database/database.js';
 import { evses, idempotencyKeys, reservations } from '../database/schema.js';
@@ -43,11 +44,24 @@ function storedOutcome(reservation: Record<string, unknown> | null, error: WireE
   return { conflict: (error as WireError).details as ReservationConflict };
 }
 
-const LIVE = [ReservationStatus.Pending, ReservationStatus.Reserved];
+/** States that hold their window: the exclusion constraint covers these. */
+export const LIVE = [ReservationStatus.Pending, ReservationStatus.Reserved];
 const UNIQUE_VIOLATION = '23505';
 /** A deadlock or serialization victim is rolled back whole and can simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 5;
+
+/** Runs a statement or transaction again when the database picked it as a deadlock or serialization victim. */
+export async function retryingVictims<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      // The other transaction has finished, so the next attempt sees its rows.
+      if (attempt >= ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+    }
+  }
+}
 
 /** Reservations in the operator's database. Overlaps are refused by the database itself. */
 @Injectable()
@@ -96,15 +110,8 @@ export class ReservationsRepository {
    * constraint (ON CONFLICT DO NOTHING turns the refusal into no row); it is then stored as a
    * conflict. When another request with the same key won a race, its outcome is returned.
    */
-  async book(reservation: NewReservation, key: string, requestHash: string, refused: ReadonlySet<EvseStatus>): Promise<Booking> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.bookOnce(reservation, key, requestHash, refused);
-      } catch (err) {
-        // The other transaction has finished, so the next attempt sees its row.
-        if (attempt >= ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
-      }
-    }
+  book(reservation: NewReservation, key: string, requestHash: string, refused: ReadonlySet<EvseStatus>): Promise<Booking> {
+    return retryingVictims(() => this.bookOnce(reservation, key, requestHash, refused));
   }
 
   private async bookOnce(wanted: NewReservation, key: string, requestHash: string, refused: ReadonlySet<EvseStatus>): Promise<Booking> {
@@ -183,31 +190,26 @@ export class ReservationsRepository {
    * Marks reservations whose window has passed as NO_SHOW. Rows locked by another replica's sweep
    * are skipped, so each is processed once. Returns the EVSEs it freed.
    */
-  async sweepExpired(limit = 500): Promise<string[]> {
-    const result = await this.db.execute<{ evse_uid: string }>(sql`
-      UPDATE ${reservations} SET status = ${ReservationStatus.NoShow}, last_updated = now()
-      WHERE id IN (
-        SELECT id FROM ${reservations}
-        WHERE status = ${ReservationStatus.Reserved} AND ends_at <= now()
-        ORDER BY ends_at
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      )
-      RETURNING evse_uid`);
-    return (result as { rows: Array<{ evse_uid: string }> }).rows.map((row) => row.evse_uid);
+  sweepExpired(limit = 500): Promise<string[]> {
+    return this.markPast(ReservationStatus.Reserved, reservations.endsAt, ReservationStatus.NoShow, limit);
   }
 
   /**
    * Marks PENDING holds whose time ran out (a trip whose booking never completed) as FAILED,
    * which frees their EVSEs. Returns the EVSEs it freed.
    */
-  async lapseHolds(limit = 500): Promise<string[]> {
+  lapseHolds(limit = 500): Promise<string[]> {
+    return this.markPast(ReservationStatus.Pending, reservations.holdExpiresAt, ReservationStatus.Failed, limit);
+  }
+
+  /** Moves up to `limit` reservations in state `from` whose `deadline` has passed to `to`, skipping rows another replica holds. */
+  private async markPast(from: ReservationStatus, deadline: AnyPgColumn, to: ReservationStatus, limit: number): Promise<string[]> {
     const result = await this.db.execute<{ evse_uid: string }>(sql`
-      UPDATE ${reservations} SET status = ${ReservationStatus.Failed}, last_updated = now()
+      UPDATE ${reservations} SET status = ${to}, last_updated = now()
       WHERE id IN (
         SELECT id FROM ${reservations}
-        WHERE status = ${ReservationStatus.Pending} AND hold_expires_at <= now()
-        ORDER BY hold_expires_at
+        WHERE status = ${from} AND ${deadline} <= now()
+        ORDER BY ${deadline}
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       )
@@ -216,24 +218,28 @@ export class ReservationsRepository {
   }
 
   private async findConflict(tx: Pick<Database, 'select'>, wanted: NewReservation): Promise<ReservationConflict> {
-    const [row] = await tx
-      .select({ startsAt: reservations.startsAt, endsAt: reservations.endsAt })
-      .from(reservations)
-      .where(
-        and(
-          eq(reservations.evseUid, wanted.evseUid),
-          inArray(reservations.status, LIVE),
-          lt(reservations.startsAt, wanted.endsAt),
-          gt(reservations.endsAt, wanted.startsAt),
-        ),
-      )
-      .limit(1);
+    const taken = await takenWindow(tx, wanted.evseUid, wanted.startsAt, wanted.endsAt);
     return {
       evse_uid: wanted.evseUid,
-      starts_at: (row?.startsAt ?? wanted.startsAt).toISOString(),
-      ends_at: (row?.endsAt ?? wanted.endsAt).toISOString(),
+      starts_at: (taken?.startsAt ?? wanted.startsAt).toISOString(),
+      ends_at: (taken?.endsAt ?? wanted.endsAt).toISOString(),
     };
   }
+}
+
+/** A live reservation of the EVSE whose window overlaps [startsAt, endsAt), if any: what refused a booking. */
+export async function takenWindow(
+  tx: Pick<Database, 'select'>,
+  evseUid: string,
+  startsAt: Date,
+  endsAt: Date,
+): Promise<{ startsAt: Date; endsAt: Date } | undefined> {
+  const [row] = await tx
+    .select({ startsAt: reservations.startsAt, endsAt: reservations.endsAt })
+    .from(reservations)
+    .where(and(eq(reservations.evseUid, evseUid), inArray(reservations.status, LIVE), lt(reservations.startsAt, endsAt), gt(reservations.endsAt, startsAt)))
+    .limit(1);
+  return row;
 }
 
 /**

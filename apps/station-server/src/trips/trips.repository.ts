@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ReservationStatus, type EvseStatus, type TripPlanDto } from '@app/shared';
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { DATABASE } from '../database/database.module.js';
 import type { Database } from '../database/database.js';
 import { evses, reservations, trips } from '../database/schema.js';
-import { sqlState, type ReservationRow } from '../reservations/reservations.repository.js';
+import { LIVE, retryingVictims, takenWindow, type ReservationRow } from '../reservations/reservations.repository.js';
 
 /** One stop to hold: its fixed reservation id, EVSE and window. */
 export interface StopHold {
@@ -25,11 +25,6 @@ export type HoldRefusal =
   | { kind: 'foreign-trip' };
 
 export type HoldOutcome = { kind: 'held'; rows: ReservationRow[] } | HoldRefusal;
-
-const LIVE = [ReservationStatus.Pending, ReservationStatus.Reserved];
-/** A deadlock victim is rolled back whole and can simply run again. */
-const RETRYABLE = new Set(['40P01', '40001']);
-const ATTEMPTS = 5;
 
 /** Leaves a transaction by rolling it back, carrying what the caller should answer. */
 class Undo<T> extends Error {
@@ -72,13 +67,11 @@ export class TripsRepository {
     holdSeconds: number,
     refused: ReadonlySet<EvseStatus>,
   ): Promise<HoldOutcome> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.holdOnce(trip, stops, holdSeconds, refused);
-      } catch (err) {
-        if (err instanceof Undo) return err.outcome as HoldRefusal;
-        if (attempt >= ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
-      }
+    try {
+      return await retryingVictims(() => this.holdOnce(trip, stops, holdSeconds, refused));
+    } catch (err) {
+      if (err instanceof Undo) return err.outcome as HoldRefusal;
+      throw err;
     }
   }
 
@@ -122,18 +115,7 @@ export class TripsRepository {
       .where(and(eq(evses.uid, stop.evseUid), eq(evses.locationId, stop.locationId)));
     if (!evse) return { kind: 'unknown-evse', stop };
     if (refused.has(evse.status)) return { kind: 'out-of-service', stop, status: evse.status };
-    const [taken] = await tx
-      .select({ startsAt: reservations.startsAt, endsAt: reservations.endsAt })
-      .from(reservations)
-      .where(
-        and(
-          eq(reservations.evseUid, stop.evseUid),
-          inArray(reservations.status, LIVE),
-          lt(reservations.startsAt, stop.endsAt),
-          gt(reservations.endsAt, stop.startsAt),
-        ),
-      )
-      .limit(1);
+    const taken = await takenWindow(tx, stop.evseUid, stop.startsAt, stop.endsAt);
     return { kind: 'overlap', stop, startsAt: taken?.startsAt ?? stop.startsAt, endsAt: taken?.endsAt ?? stop.endsAt };
   }
 
