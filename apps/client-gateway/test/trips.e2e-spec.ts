@@ -209,6 +209,31 @@ describe('trips (POST /viagens): charging stops booked across operators, all or 
     for (const stop of trip.stops) expect(await bookAsOther(gateways[0], stop)).toBe(201);
   });
 
+  it('answers bad requests with problem+json and books nothing: 400, 422, 404, 401', async () => {
+    const token = `trip-${randomUUID().slice(0, 8)}`;
+    const departure = nextDeparture();
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ ...tripBody(departure, token), destination: undefined }, 400, 'destination'],
+      [{ ...tripBody(departure, token), colour: 'blue' }, 400, 'colour'],
+      [{ ...tripBody(new Date(Date.now() - 2 * HOUR), token) }, 400, 'departure_at'],
+      [{ ...tripBody(departure, token), charge_to_percent: 20, reserve_percent: 30 }, 400, 'charge_to_percent'],
+      // Salvador to Feira de Santana on a full battery: nothing to book.
+      [{ ...tripBody(departure, token), waypoints: [], origin: { latitude: -12.9714, longitude: -38.5014 }, destination: { latitude: -12.2664, longitude: -38.9663 }, vehicle: { range_km: 400, connectors: ['IEC_62196_T2_COMBO'], max_power_kw: 150, soc_percent: 100 } }, 422, 'No charging stop is needed'],
+      // 60 km of range with a 350 km leg and no station between Feira de Santana and Vitória da Conquista.
+      [{ ...tripBody(departure, token), vehicle: { range_km: 60, connectors: ['IEC_62196_T2_COMBO'], max_power_kw: 150, soc_percent: 100 } }, 422, 'No plan'],
+    ];
+    for (const [body, status, detail] of cases) {
+      const answer = await postTrip(gateways[0], body);
+      expect([answer.status, answer.body.detail]).toEqual([status, expect.stringContaining(detail)]);
+    }
+    expect(await reservationsOf(gateways[0], token)).toEqual([]);
+    expect((await getTrip(gateways[0], randomUUID())).status).toBe(404);
+    expect((await getTrip(gateways[0], 'not-a-trip')).status).toBe(404);
+    const anonymous = await fetch(`${gateways[0].url}/viagens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tripBody(departure, token)) });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('when one operator refuses a stop, every hold is released and nothing stays reserved', async () => {
     const departure = nextDeparture();
     const token = `trip-${randomUUID().slice(0, 8)}`;

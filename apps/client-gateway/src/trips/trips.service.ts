@@ -31,6 +31,7 @@ import {
   type VerifiedDriver,
 } from '@app/shared';
 import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
+import type { OperatorsReportDto } from '../stations/dto/stations-response.dto.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
 import { noAnswerException, operatorsReport } from '../transport/operators-report.js';
 import { toHttpException } from '../transport/transport-errors.js';
@@ -42,6 +43,8 @@ const DEFAULTS = { corridorKm: 15, reservePercent: 10, chargeToPercent: 90, aver
 const MAX_STOPS = 20;
 /** Stations asked of each operator per search circle. */
 const CANDIDATES_PER_CIRCLE = 100;
+/** How far in the past a departure may lie (clock skew): the operators refuse windows that start earlier. */
+const PAST_TOLERANCE_MS = 60_000;
 const TRIP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** How one operator's step of a trip ended. */
@@ -103,32 +106,16 @@ export class TripsService {
     return this.view(tripId, plan, confirms);
   }
 
-  /** The trip as its operators know it now: asks every live operator for its part. */
+  /** The trip as its operators know it now. */
   async get(driver: VerifiedDriver, tripId: string, requestId: string): Promise<TripDto> {
-    if (!TRIP_ID.test(tripId)) throw new NotFoundException(`Trip ${tripId} not found`);
-    const result = await this.client
-      .scatter<TripPartDto>(Topics.tripsRequest, { trip_id: tripId }, { timeoutMs: this.timeoutMs, requestId, qos: 1, accessToken: driver.token })
-      .catch((error: unknown) => {
-        throw toHttpException(error);
-      });
-    const parts: StepResult[] = [];
-    for (const reply of result.replies) {
-      if (!reply.error && reply.data) parts.push({ operatorId: reply.operatorId, part: reply.data });
-    }
-    const report = operatorsReport(result, new Set(parts.map((part) => part.operatorId)));
-    const plan = parts.map((result) => ('part' in result ? result.part.plan : null)).find((found) => found);
-    if (!plan) {
-      if (report.timed_out.length > 0 || report.failed.length > 0) throw noAnswerException(report, this.timeoutMs);
-      throw new NotFoundException(`Trip ${tripId} not found`);
-    }
+    const { plan, parts, report } = await this.read(driver, tripId, requestId);
     return { ...this.view(tripId, plan, parts), operators: report };
   }
 
   /** Cancels every stop of the trip at its operator; canceling again is harmless. */
   async cancel(driver: VerifiedDriver, tripId: string, requestId: string): Promise<TripDto> {
-    const trip = await this.get(driver, tripId, requestId);
-    const { operators: _report, id: _id, status: _status, ...plan } = trip;
-    const operators = [...new Set(trip.stops.map((stop) => stop.operator_id))];
+    const { plan } = await this.read(driver, tripId, requestId);
+    const operators = [...groupByOperator(plan.stops).keys()];
     const command: TripCancelCommandDto = { trip_id: tripId, reason: TripCancelReason.Cancel };
     const results = await this.everyOperator(operators, (operatorId) => this.step(driver, operatorId, TripAction.Cancel, command, requestId));
     const failed = results.filter((result) => 'error' in result);
@@ -138,12 +125,32 @@ export class TripsService {
         trip_id: tripId,
       });
     }
-    return this.view(tripId, { ...plan, stops: trip.stops }, results);
+    return this.view(tripId, plan, results);
+  }
+
+  /** Asks every live operator for its part of the trip: the plan any of them keeps, and their stops. */
+  private async read(driver: VerifiedDriver, tripId: string, requestId: string): Promise<{ plan: TripPlanDto; parts: StepResult[]; report: OperatorsReportDto }> {
+    if (!TRIP_ID.test(tripId)) throw new NotFoundException(`Trip ${tripId} not found`);
+    const result = await this.client
+      .scatter<TripPartDto>(Topics.tripsRequest, { trip_id: tripId }, { timeoutMs: this.timeoutMs, requestId, qos: 1, accessToken: driver.token })
+      .catch((error: unknown) => {
+        throw toHttpException(error);
+      });
+    const parts: Array<{ operatorId: string; part: TripPartDto }> = [];
+    for (const reply of result.replies) {
+      if (!reply.error && reply.data) parts.push({ operatorId: reply.operatorId, part: reply.data });
+    }
+    const report = operatorsReport(result, new Set(parts.map((part) => part.operatorId)));
+    const plan = parts.find((found) => found.part.plan)?.part.plan;
+    if (plan) return { plan, parts, report };
+    if (report.timed_out.length > 0 || report.failed.length > 0) throw noAnswerException(report, this.timeoutMs);
+    throw new NotFoundException(`Trip ${tripId} not found`);
   }
 
   /** Finds stations along the route and picks the stops. */
   private async plan(body: CreateTripBodyDto, requestId: string): Promise<TripPlanDto> {
     const departure = body.departure_at ? new Date(body.departure_at) : new Date();
+    if (departure.getTime() < Date.now() - PAST_TOLERANCE_MS) throw new BadRequestException('departure_at must not be in the past');
     const options = {
       departure,
       corridorKm: body.corridor_km ?? DEFAULTS.corridorKm,
@@ -278,6 +285,8 @@ export class TripsService {
     };
     const statuses = reasons.map((reason) => reason.status);
     if (statuses.includes(409) || statuses.includes(404)) throw new ConflictException(body);
+    // An operator's booking rules refused a window (e.g. longer than it books): the plan cannot be booked as it is.
+    if (statuses.includes(400)) throw new UnprocessableEntityException(body);
     if (statuses.every((status) => status === 504)) throw new GatewayTimeoutException(body);
     throw new ServiceUnavailableException(body);
   }
@@ -291,8 +300,7 @@ export class TripsService {
       const reservations = answered.get(stop.operator_id);
       const reservation = reservations?.find((r) => r.id === reservationId);
       const status: StopState = reservation?.status ?? (reservations ? 'NOT_HELD' : 'UNKNOWN');
-      const { status: _planned, ...planned } = stop as TripStopPlanDto & { status?: unknown };
-      return { ...planned, reservation_id: reservationId, status, ...(reservation?.hold_expires_at ? { hold_expires_at: reservation.hold_expires_at } : {}) };
+      return { ...stop, reservation_id: reservationId, status, ...(reservation?.hold_expires_at ? { hold_expires_at: reservation.hold_expires_at } : {}) };
     });
     return { id: tripId, status: tripStatus(stops), ...plan, stops };
   }
