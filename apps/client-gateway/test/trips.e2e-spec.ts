@@ -3,14 +3,19 @@ import {
   ConnectorType,
   encodeStationPage,
   ReservationStatus,
+  Resource,
   Topics,
   TripAction,
+  tripStopReservationId,
   type RequestEnvelope,
+  type TripHoldCommandDto,
+  type TripPartDto,
   type ReservationDto,
 } from '@app/shared';
 import type { MqttClient } from 'mqtt';
 import { eventually } from '../../../test/support/eventually.js';
 import { plainClient } from '../../../test/support/mqtt.js';
+import type { AppProcess } from '../../../test/support/app-process.js';
 import { TestSystem, runBroker, type Gateway } from '../../../test/support/test-system.js';
 
 const OPERATORS = ['BR-FSA', 'BR-SSA', 'BR-VDC'];
@@ -100,7 +105,14 @@ const nextDeparture = () => new Date(Math.ceil(Date.now() / HOUR) * HOUR + day++
  * A hand-made operator just past Vitória da Conquista, on the route, with a faster charger than any
  * there: plans pick it. It answers searches; what it does with a hold is the test's choice.
  */
-async function fakeOperator(onHold: (client: MqttClient) => void): Promise<{ stop(): Promise<void> }> {
+/** How the hand-made operator answers a trip step: `reply` sends data or an error back to the gateway. */
+type Reply = (answer: { data: unknown } | { error: { code: string; message: string } }) => void;
+interface FakeSteps {
+  hold(reply: Reply, request: RequestEnvelope<TripHoldCommandDto>, client: MqttClient): void;
+  confirm?(reply: Reply): void;
+}
+
+async function fakeOperator(steps: FakeSteps): Promise<{ stop(): Promise<void> }> {
   const operatorId = 'BR-XYZ';
   const instanceId = `xyz-${randomUUID().slice(0, 8)}`;
   const presenceTopic = system.topicPrefix + Topics.presence(operatorId, instanceId);
@@ -135,14 +147,17 @@ async function fakeOperator(onHold: (client: MqttClient) => void): Promise<{ sto
     [Topics.tripsRequest, (request) => JSON.stringify({ trip_id: request.data.trip_id, plan: null, reservations: [] })],
   ]);
   client.on('message', (topic, payload) => {
-    if (topic.endsWith(`/${TripAction.Hold}`)) return onHold(client);
     const request = JSON.parse(payload.toString()) as RequestEnvelope<{ trip_id?: string }>;
-    const answer = answers.get(topic.slice(system.topicPrefix.length));
-    if (!answer) return;
-    const reply = `{"id":${JSON.stringify(request.id)},"operator_id":"${operatorId}","instance_id":"${instanceId}","data":${answer(request)}}`;
-    void client.publishAsync(system.topicPrefix + request.reply_to, reply, { qos: 0 });
+    const reply: Reply = (answer) =>
+      void client.publishAsync(system.topicPrefix + request.reply_to, JSON.stringify({ id: request.id, operator_id: operatorId, instance_id: instanceId, ...answer }), { qos: 1 });
+    const unprefixed = topic.slice(system.topicPrefix.length);
+    if (unprefixed === Topics.tripCommand(operatorId, TripAction.Hold)) return steps.hold(reply, request as RequestEnvelope<TripHoldCommandDto>, client);
+    if (unprefixed === Topics.tripCommand(operatorId, TripAction.Confirm)) return steps.confirm?.(reply);
+    if (unprefixed === Topics.tripCommand(operatorId, TripAction.Cancel)) return reply({ data: { trip_id: request.data.trip_id, plan: null, reservations: [] } });
+    const answer = answers.get(unprefixed);
+    if (answer) reply({ data: JSON.parse(answer(request)) as unknown });
   });
-  const topics = [...answers.keys(), Topics.tripCommand(operatorId, TripAction.Hold)];
+  const topics = [...answers.keys(), ...Object.values(TripAction).map((action) => Topics.tripCommand(operatorId, action))];
   await client.subscribeAsync(topics.map((topic) => system.topicPrefix + topic), { qos: 1 });
   await client.publishAsync(presenceTopic, JSON.stringify({ operator_id: operatorId, operator_name: 'XYZ', instance_id: instanceId, started_at: now }), { retain: true, qos: 1 });
   return {
@@ -156,9 +171,12 @@ async function fakeOperator(onHold: (client: MqttClient) => void): Promise<{ sto
 
 describe('trips (POST /viagens): charging stops booked across operators, all or nothing', () => {
   let gateways: Gateway[];
+  const servers = new Map<string, AppProcess>();
 
   beforeAll(async () => {
-    await Promise.all(OPERATORS.map((operatorId) => system.stationServer(operatorId, { env: { RESERVATION_SWEEP_INTERVAL_MS: '300' } })));
+    await Promise.all(
+      OPERATORS.map(async (operatorId) => servers.set(operatorId, await system.stationServer(operatorId, { env: { RESERVATION_SWEEP_INTERVAL_MS: '300' } }))),
+    );
     gateways = await Promise.all([system.gateway({ REQUEST_TIMEOUT_MS: '15000' }), system.gateway({ REQUEST_TIMEOUT_MS: '15000' })]);
     await eventually(async () => {
       const body = (await (await fetch(`${gateways[0].url}/postos`)).json()) as { operators: { answered: string[] } };
@@ -267,7 +285,7 @@ describe('trips (POST /viagens): charging stops booked across operators, all or 
   it('when one operator goes down during the booking, every hold is released', async () => {
     const token = `trip-${randomUUID().slice(0, 8)}`;
     // Its server dies the moment it is asked to hold: its last will tells the gateway at once.
-    const fake = await fakeOperator((client) => client.stream.destroy());
+    const fake = await fakeOperator({ hold: (_reply, _request, client) => client.stream.destroy() });
     try {
       await eventually(async () => {
         const body = (await (await fetch(`${gateways[1].url}/postos`)).json()) as { operators: { answered: string[] } };
@@ -291,7 +309,7 @@ describe('trips (POST /viagens): charging stops booked across operators, all or 
   it('when the gateway dies mid-booking, the holds lapse by themselves', async () => {
     const token = `trip-${randomUUID().slice(0, 8)}`;
     // An operator that never answers a hold keeps the booking waiting after the others held theirs.
-    const fake = await fakeOperator(() => undefined);
+    const fake = await fakeOperator({ hold: () => undefined });
     const doomed = await system.gateway({ REQUEST_TIMEOUT_MS: '60000', TRIP_HOLD_SECONDS: '3' });
     try {
       await eventually(async () => {
@@ -321,6 +339,70 @@ describe('trips (POST /viagens): charging stops booked across operators, all or 
       expect(shown.body.status).toBe('FAILED');
     } finally {
       await fake.stop().catch(() => undefined);
+    }
+  });
+
+  it('keeps releasing, in the background, confirmed stops at an operator that did not answer the abort', async () => {
+    const token = `trip-${randomUUID().slice(0, 8)}`;
+    const ssa = servers.get('BR-SSA')!;
+    // A gateway of its own with a short deadline, and a watcher of its replies: BR-SSA's confirmation shows there.
+    const gateway = await system.gateway({ REQUEST_TIMEOUT_MS: '2000' });
+    const watcher = await plainClient(system.broker);
+    let ssaConfirmed = false;
+    watcher.on('message', (_topic, payload, packet) => {
+      // A bare MQTT 5 reply names its operator in a user property; an envelope in its body.
+      const parsed = JSON.parse(payload.toString()) as { operator_id?: string; data?: TripPartDto } & Partial<TripPartDto>;
+      const operatorId = packet.properties?.userProperties?.operator_id ?? parsed.operator_id;
+      const part = packet.properties?.correlationData ? parsed : parsed.data;
+      if (operatorId === 'BR-SSA' && part?.reservations?.some((r) => r.status === ReservationStatus.Reserved)) ssaConfirmed = true;
+    });
+    await watcher.subscribeAsync(system.topicPrefix + Topics.response(Resource.Trips, '+'), { qos: 1 });
+    // BR-XYZ holds its stop, then keeps its confirmation until BR-SSA has confirmed and stopped answering.
+    let confirmXyz: Reply | undefined;
+    const fake = await fakeOperator({
+      hold: (reply, request) =>
+        reply({
+          data: {
+            trip_id: request.data.trip_id,
+            plan: null,
+            reservations: request.data.stops.map((stop) => ({ id: tripStopReservationId('BR-XYZ', request.data.trip_id, stop.stop), status: ReservationStatus.Pending, trip_stop: stop.stop })),
+          },
+        }),
+      confirm: (reply) => (confirmXyz = reply),
+    });
+    try {
+      await eventually(async () => {
+        const body = (await (await fetch(`${gateway.url}/postos`)).json()) as { operators: { answered: string[] } };
+        expect(body.operators.answered).toContain('BR-XYZ');
+      });
+      const posted = postTrip(gateway, tripBody(nextDeparture(), token));
+      await eventually(() => expect([ssaConfirmed, confirmXyz !== undefined]).toEqual([true, true]), 20_000);
+      process.kill(ssa.pid, 'SIGSTOP');
+      try {
+        confirmXyz!({ error: { code: 'CONFLICT', message: 'the hold lapsed' } });
+        const failed = await posted;
+        expect(failed.status).toBe(409);
+        // BR-SSA confirmed its stop and then did not answer the release: the answer says so.
+        expect(failed.body.stops.find((stop) => stop.operator_id === 'BR-SSA')?.status).toBe(ReservationStatus.Reserved);
+        expect(failed.body.detail).toContain('stops 0 are not released yet');
+      } finally {
+        process.kill(ssa.pid, 'SIGCONT');
+      }
+      // The abort that timed out is not applied late (its deadline passed); a later attempt releases the stop.
+      const tripId = (await posted).body.trip_id!;
+      await eventually(async () => {
+        const ofTrip = (await reservationsOf(gateways[0], token)).filter((r) => r.trip_id === tripId);
+        expect(ofTrip.map((r) => [r.operator_id, r.status]).sort()).toEqual([
+          ['BR-FSA', ReservationStatus.Failed],
+          ['BR-SSA', ReservationStatus.Failed],
+        ]);
+      }, 30_000);
+      expect(gateway.process.log).toMatch(new RegExp(`Trip ${tripId}: stops at BR-SSA released on attempt \\d+`));
+    } finally {
+      process.kill(ssa.pid, 'SIGCONT');
+      await fake.stop().catch(() => undefined);
+      await watcher.endAsync();
+      await gateway.process.stop();
     }
   });
 

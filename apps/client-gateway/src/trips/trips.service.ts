@@ -10,6 +10,7 @@ import {
   NotFoundException,
   ServiceUnavailableException,
   UnprocessableEntityException,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
@@ -41,6 +42,8 @@ import { corridorCircles, planTrip, routeThrough, type CandidateStation, type Pl
 
 const DEFAULTS = { corridorKm: 15, reservePercent: 10, chargeToPercent: 90, averageSpeedKmh: 80, consumptionKwhPer100Km: 18 };
 const MAX_STOPS = 20;
+/** Pauses before each further attempt to release a failed trip's stops at an operator that did not answer the abort. */
+const RELEASE_RETRY_SECONDS = [1, 2, 5, 10, 30, 60, 120, 300];
 /** Stations asked of each operator per search circle. */
 const CANDIDATES_PER_CIRCLE = 100;
 /** How far in the past a departure may lie (clock skew): the operators refuse windows that start earlier. */
@@ -59,10 +62,12 @@ const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 
  * operators that hold its stops, so any gateway, before or after a restart, can show it.
  */
 @Injectable()
-export class TripsService {
+export class TripsService implements OnModuleDestroy {
   private readonly logger = new Logger(TripsService.name);
   private readonly timeoutMs: number;
   private readonly holdSeconds: number;
+  /** Pending background releases (see releaseLater). */
+  private readonly retries = new Set<NodeJS.Timeout>();
 
   constructor(
     @Inject(STATIONS_CLIENT) private readonly client: MqttClientProxy,
@@ -251,16 +256,21 @@ export class TripsService {
   }
 
   /**
-   * The compensation: releases the trip's holds at every operator it went to, including those
-   * that did not answer (a hold may have arrived late), then says why the trip failed. An
-   * operator that cannot be reached keeps its holds only until they lapse.
+   * The compensation: releases the trip's stops at every operator it went to, including those
+   * that did not answer (a hold may have arrived late), then says why the trip failed. An operator
+   * that cannot be reached is sent the release again in the background (releaseLater); its holds
+   * lapse by themselves meanwhile.
    */
   private async abort(driver: VerifiedDriver, tripId: string, plan: TripPlanDto, results: StepResult[], requestId: string): Promise<never> {
     const command: TripCancelCommandDto = { trip_id: tripId, reason: TripCancelReason.Abort };
-    const live = results.map((result) => result.operatorId).filter((operatorId) => this.client.presence.isLive(operatorId));
-    const released = await this.everyOperator(live, (operatorId) => this.step(driver, operatorId, TripAction.Cancel, command, requestId));
+    const released = await this.everyOperator(
+      results.map((result) => result.operatorId),
+      (operatorId) => this.step(driver, operatorId, TripAction.Cancel, command, requestId),
+    );
     for (const result of released) {
-      if ('error' in result) this.logger.warn(`Trip ${tripId}: holds at ${result.operatorId} not released (${result.error.message}); they lapse within ${this.holdSeconds} s`);
+      if (!('error' in result)) continue;
+      this.logger.warn(`Trip ${tripId}: stops at ${result.operatorId} not released (${result.error.message}); trying again in the background`);
+      this.releaseLater(driver, tripId, result.operatorId);
     }
     const reasons = results.flatMap((result): Array<{ operator_id: string; status: number; detail: string; conflict?: unknown }> => {
       if ('error' in result) return [{ operator_id: result.operatorId, status: result.error.getStatus(), detail: result.error.message, conflict: conflictOf(result.error) }];
@@ -277,8 +287,13 @@ export class TripsService {
     });
     const trip = this.view(tripId, plan, known);
     this.logger.log(`Trip ${tripId} not booked: ${reasons.map((reason) => `${reason.operator_id} ${reason.status}`).join(', ')}`);
+    const unreleased = trip.stops.filter((stop) => stop.status === ReservationStatus.Pending || stop.status === ReservationStatus.Reserved || stop.status === 'UNKNOWN');
+    const outcome =
+      unreleased.length === 0
+        ? 'nothing is reserved'
+        : `stops ${unreleased.map((stop) => stop.stop).join(', ')} are not released yet (held ones lapse within ${this.holdSeconds} s; the release is sent again)`;
     const body = {
-      message: `Trip not booked, nothing is reserved: ${reasons.map((reason) => `${reason.operator_id}: ${reason.detail}`).join('; ')}`,
+      message: `Trip not booked, ${outcome}: ${reasons.map((reason) => `${reason.operator_id}: ${reason.detail}`).join('; ')}`,
       trip_id: tripId,
       failures: reasons.map(({ conflict, ...reason }) => (conflict === undefined ? reason : { ...reason, conflict })),
       stops: trip.stops.map(({ stop, operator_id, station_id, evse_uid, starts_at, ends_at, status }) => ({ stop, operator_id, station_id, evse_uid, starts_at, ends_at, status })),
@@ -289,6 +304,37 @@ export class TripsService {
     if (statuses.includes(400)) throw new UnprocessableEntityException(body);
     if (statuses.every((status) => status === 504)) throw new GatewayTimeoutException(body);
     throw new ServiceUnavailableException(body);
+  }
+
+  /**
+   * Keeps sending the abort to an operator that could not be reached, with growing pauses: its
+   * holds lapse by themselves, but stops it already confirmed would stay reserved. Gives up after
+   * the last pause (about 9 minutes), on a refused access token, or when the gateway stops.
+   */
+  private releaseLater(driver: VerifiedDriver, tripId: string, operatorId: string, attempt = 0): void {
+    const pause = RELEASE_RETRY_SECONDS[attempt];
+    if (pause === undefined) {
+      this.logger.error(`Trip ${tripId}: stops at ${operatorId} could not be released; DELETE /viagens/${tripId} releases them once it is reachable`);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      const command: TripCancelCommandDto = { trip_id: tripId, reason: TripCancelReason.Abort };
+      this.step(driver, operatorId, TripAction.Cancel, command, `release-${tripId}`).then(
+        () => this.logger.log(`Trip ${tripId}: stops at ${operatorId} released on attempt ${attempt + 2}`),
+        (error: unknown) => {
+          if (asHttpException(error).getStatus() === 401) return this.logger.error(`Trip ${tripId}: stops at ${operatorId} not released: the access token is no longer accepted`);
+          this.releaseLater(driver, tripId, operatorId, attempt + 1);
+        },
+      );
+    }, pause * 1000);
+    timer.unref();
+    this.retries.add(timer);
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
   }
 
   /** The trip from its plan and the parts its operators gave; a stop whose operator did not answer is UNKNOWN. */
