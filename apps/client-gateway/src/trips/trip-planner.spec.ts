@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { ConnectorFormat, ConnectorType, EvseStatus, PowerType, type ConnectorDto, type EvseDto, type LocationDto } from '@app/shared';
+import { ConnectorFormat, ConnectorType, EARTH_RADIUS_KM, EvseStatus, PowerType, type ConnectorDto, type EvseDto, type LocationDto } from '@app/shared';
 import {
   corridorCircles,
   distanceKm,
-  EARTH_RADIUS_KM,
   planTrip,
   pointAlong,
   projectOnRoute,

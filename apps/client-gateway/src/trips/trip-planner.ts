@@ -1,11 +1,11 @@
-import { EvseStatus, PowerType, type ConnectorDto, type ConnectorType, type EvseDto, type LocationDto } from '@app/shared';
+import { EARTH_RADIUS_KM, EvseStatus, OUT_OF_SERVICE, PowerType, type ConnectorDto, type ConnectorType, type EvseDto, type LocationDto } from '@app/shared';
 
 /**
  * Charging stops of an EV road trip along a great-circle route. Pure functions, no framework: the
  * caller finds the candidate stations (a search around each of `corridorCircles`) and books the
  * windows.
  *
- * Geometry. The Earth is a sphere of EARTH_RADIUS_KM (the IUGG mean radius). A route goes through
+ * Geometry. The Earth is a sphere of EARTH_RADIUS_KM (the IUGG mean radius, as station search uses). A route goes through
  * its points by great-circle legs, densified into equal pieces of at most 10 km so each piece may be
  * treated as flat: a point is projected on the chord of each piece (in 3-D, which needs no care for
  * the antimeridian or the poles) and lies at its nearest projection (the first one on a tie). Its
@@ -44,8 +44,6 @@ import { EvseStatus, PowerType, type ConnectorDto, type ConnectorType, type Evse
  * result.
  */
 
-export const EARTH_RADIUS_KM = 6371.0088;
-
 /** Longest densified piece: short enough for projecting on its chord instead of its arc. */
 const MAX_PIECE_KM = 10;
 /** Spare radius of the corridor circles, so rounding never leaves a point on an edge outside. */
@@ -58,14 +56,6 @@ const MIN_CHARGE_MINUTES = 5;
 const WINDOW_MARGIN_MINUTES = 10;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
-
-const UNUSABLE_STATUSES: ReadonlySet<EvseStatus> = new Set([
-  EvseStatus.OutOfOrder,
-  EvseStatus.Inoperative,
-  EvseStatus.Removed,
-  EvseStatus.Blocked,
-  EvseStatus.Planned,
-]);
 
 export interface GeoPoint {
   latitude: number;
@@ -355,7 +345,7 @@ function usableStations(route: Route, vehicle: VehicleSpec, corridorKm: number, 
 function bestEvse(evses: EvseDto[], vehicle: VehicleSpec): { evseUid: string; connectorId: string; powerKw: number } | undefined {
   let best: { evseUid: string; connectorId: string; powerKw: number; available: boolean } | undefined;
   for (const evse of evses) {
-    if (UNUSABLE_STATUSES.has(evse.status)) continue;
+    if (OUT_OF_SERVICE.has(evse.status)) continue;
     const connector = bestConnector(evse.connectors, vehicle);
     if (!connector) continue;
     const candidate = { evseUid: evse.uid, connectorId: connector.id, powerKw: connector.powerKw, available: evse.status === EvseStatus.Available };

@@ -21,6 +21,7 @@ import {
   TripCancelReason,
   tripStopReservationId,
   Topics,
+  WINDOW_PAST_TOLERANCE_MS,
   type LocationDto,
   type ReservationDto,
   type TripCancelCommandDto,
@@ -46,8 +47,6 @@ const MAX_STOPS = 20;
 const RELEASE_RETRY_SECONDS = [1, 2, 5, 10, 30, 60, 120, 300];
 /** Stations asked of each operator per search circle. */
 const CANDIDATES_PER_CIRCLE = 100;
-/** How far in the past a departure may lie (clock skew): the operators refuse windows that start earlier. */
-const PAST_TOLERANCE_MS = 60_000;
 const TRIP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** How one operator's step of a trip ended. */
@@ -155,7 +154,7 @@ export class TripsService implements OnModuleDestroy {
   /** Finds stations along the route and picks the stops. */
   private async plan(body: CreateTripBodyDto, requestId: string): Promise<TripPlanDto> {
     const departure = body.departure_at ? new Date(body.departure_at) : new Date();
-    if (departure.getTime() < Date.now() - PAST_TOLERANCE_MS) throw new BadRequestException('departure_at must not be in the past');
+    if (departure.getTime() < Date.now() - WINDOW_PAST_TOLERANCE_MS) throw new BadRequestException('departure_at must not be in the past');
     const options = {
       departure,
       corridorKm: body.corridor_km ?? DEFAULTS.corridorKm,

@@ -4,8 +4,9 @@ import { ConfigService } from '@nestjs/config';
 import { RpcException } from '@nestjs/microservices';
 import {
   ErrorCode,
-  EvseStatus,
+  OUT_OF_SERVICE,
   ReservationStatus,
+  WINDOW_PAST_TOLERANCE_MS,
   type CreateReservationCommandDto,
   type ReservationDto,
   type WireError,
@@ -15,10 +16,6 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { StationsService } from '../stations/stations.service.js';
 import { driverScopedKey, ReservationsRepository, type Outcome, type ReservationRow } from './reservations.repository.js';
 
-/** EVSEs that cannot be booked. */
-export const OUT_OF_SERVICE = new Set<EvseStatus>([EvseStatus.OutOfOrder, EvseStatus.Inoperative, EvseStatus.Removed, EvseStatus.Blocked, EvseStatus.Planned]);
-/** How far in the past a window may start (clock skew, slow delivery). */
-const PAST_TOLERANCE_MS = 60_000;
 
 export function fail(code: ErrorCode, message: string, details?: unknown): never {
   const error: WireError = { code, message, ...(details === undefined ? {} : { details }) };
@@ -137,7 +134,7 @@ export class ReservationsService {
     if (Number.isNaN(startsAt.getTime())) fail(ErrorCode.InvalidPayload, `${field}starts_at: not a date-time this server can read`);
     if (Number.isNaN(endsAt.getTime())) fail(ErrorCode.InvalidPayload, `${field}ends_at: not a date-time this server can read`);
     if (endsAt <= startsAt) fail(ErrorCode.InvalidPayload, `${field}ends_at: the window must end after it starts`);
-    if (startsAt.getTime() < Date.now() - PAST_TOLERANCE_MS) fail(ErrorCode.InvalidPayload, `${field}starts_at: the window must not start in the past`);
+    if (startsAt.getTime() < Date.now() - WINDOW_PAST_TOLERANCE_MS) fail(ErrorCode.InvalidPayload, `${field}starts_at: the window must not start in the past`);
     if (endsAt.getTime() - startsAt.getTime() > max * 60_000) {
       fail(ErrorCode.InvalidPayload, `${field}ends_at: the window must not be longer than ${max} minutes`);
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LocationDto, SearchStationsRequestDto } from '@app/shared';
-import { EvseStatus, PowerType, ReservationStatus } from '@app/shared';
+import { EARTH_RADIUS_KM, EvseStatus, PowerType, ReservationStatus } from '@app/shared';
 import { and, asc, count, eq, gt, lte, min, sql, type SQL } from 'drizzle-orm';
 import { DATABASE } from '../database/database.module.js';
 import type { Database } from '../database/database.js';
@@ -8,8 +8,6 @@ import { connectors, evses, locations, reservations } from '../database/schema.j
 
 /** Lock key that lets one replica import the dataset while the others wait. */
 const IMPORT_LOCK_KEY = 7_340_222;
-/** Mean Earth radius (km), for great-circle distances. */
-const EARTH_RADIUS_KM = 6371.0088;
 /** Length of one degree of latitude (km). */
 const KM_PER_DEGREE = (EARTH_RADIUS_KM * Math.PI) / 180;
 

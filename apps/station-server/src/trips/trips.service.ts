@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   ErrorCode,
+  OUT_OF_SERVICE,
   ReservationStatus,
   TripCancelReason,
   tripStopReservationId,
@@ -12,7 +13,7 @@ import {
 } from '@app/shared';
 import type { StationServerEnvironment } from '../config/station-server.env.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { fail, OUT_OF_SERVICE, ReservationsService } from '../reservations/reservations.service.js';
+import { fail, ReservationsService } from '../reservations/reservations.service.js';
 import type { ReservationRow } from '../reservations/reservations.repository.js';
 import { StationsService } from '../stations/stations.service.js';
 import { TripsRepository, type StopHold } from './trips.repository.js';

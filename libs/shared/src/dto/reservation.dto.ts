@@ -1,10 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { ReservationStatus } from '../enums/ocpi.enums.js';
+import { EvseStatus, ReservationStatus } from '../enums/ocpi.enums.js';
 import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '../mqtt/topics.js';
 
 /** RFC 3339 date-time (the profile of ISO 8601 that every parser reads the same way). */
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** EVSE statuses that cannot be booked: operators refuse them, and trip plans never pick them. */
+export const OUT_OF_SERVICE: ReadonlySet<EvseStatus> = new Set([EvseStatus.OutOfOrder, EvseStatus.Inoperative, EvseStatus.Removed, EvseStatus.Blocked, EvseStatus.Planned]);
+
+/** How far in the past a reservation window may start (clock skew, slow delivery); operators refuse earlier ones. */
+export const WINDOW_PAST_TOLERANCE_MS = 60_000;
+
 export const RFC3339_MESSAGE = 'must be an RFC 3339 date-time such as 2026-11-27T15:00:00Z';
 
 /** Book one EVSE for a time window (sent to the owning operator). */

@@ -17,6 +17,9 @@ import { RawJson } from '../mqtt/raw-json.js';
 import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '../mqtt/topics.js';
 import { RequiresField } from '../validation/requires.js';
 
+/** Mean Earth radius (km, IUGG): every great-circle distance of the system (search, trips) uses this sphere. */
+export const EARTH_RADIUS_KM = 6371.0088;
+
 /** Deepest result a search may ask one operator for (offset + limit of the gateway's paging). */
 export const MAX_SEARCH_DEPTH = 1100;
 
