@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   MqttClientProxy,
@@ -12,6 +12,7 @@ import {
 import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
 import { noAnswerException, operatorsReport } from '../transport/operators-report.js';
+import { requestOperator } from '../transport/operator-request.js';
 import { toHttpException } from '../transport/transport-errors.js';
 import type { CreateReservationBodyDto } from './dto/create-reservation-body.dto.js';
 import type { ReservationsResponseDto } from './dto/reservations-response.dto.js';
@@ -76,14 +77,12 @@ export class ReservationsService {
    * A command at QoS 1 to one operator, with the driver's access token for the station server to
    * verify itself; 503 at once when none of its servers is online.
    */
-  private async command<T>(driver: VerifiedDriver, operatorId: string, action: ReservationAction, data: unknown, requestId: string): Promise<T> {
-    if (!this.client.presence.isLive(operatorId)) {
-      throw new ServiceUnavailableException(`Operator ${operatorId} is not online`);
-    }
-    return this.client
-      .request<T>(Topics.reservationCommand(operatorId, action), data, { timeoutMs: this.timeoutMs, requestId, qos: 1, operatorId, accessToken: driver.token })
-      .catch((error: unknown) => {
-        throw toHttpException(error);
-      });
+  private command<T>(driver: VerifiedDriver, operatorId: string, action: ReservationAction, data: unknown, requestId: string): Promise<T> {
+    return requestOperator<T>(this.client, operatorId, Topics.reservationCommand(operatorId, action), data, {
+      timeoutMs: this.timeoutMs,
+      requestId,
+      qos: 1,
+      accessToken: driver.token,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   compareStationResults,
@@ -14,6 +14,7 @@ import {
 import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
 import { noAnswerException, operatorsReport } from '../transport/operators-report.js';
+import { requestOperator } from '../transport/operator-request.js';
 import { toHttpException } from '../transport/transport-errors.js';
 import { DEFAULT_PAGE_SIZE, type SearchStationsQueryDto } from './dto/search-stations-query.dto.js';
 
@@ -85,15 +86,8 @@ export class StationsService {
   }
 
   /** One station, asked of its operator only. */
-  async get(id: string, operatorId: string, requestId: string): Promise<LocationDto> {
-    if (!this.client.presence.isLive(operatorId)) {
-      throw new ServiceUnavailableException(`Operator ${operatorId} is not online`);
-    }
-    return this.client
-      .request<LocationDto>(Topics.stationCommand(operatorId, StationAction.Get), { id }, { timeoutMs: this.timeoutMs, requestId, operatorId })
-      .catch((error: unknown) => {
-        throw toHttpException(error);
-      });
+  get(id: string, operatorId: string, requestId: string): Promise<LocationDto> {
+    return requestOperator(this.client, operatorId, Topics.stationCommand(operatorId, StationAction.Get), { id }, { timeoutMs: this.timeoutMs, requestId });
   }
 }
 

@@ -36,6 +36,7 @@ import type { ClientGatewayEnvironment } from '../config/client-gateway.env.js';
 import type { OperatorsReportDto } from '../stations/dto/stations-response.dto.js';
 import { STATIONS_CLIENT } from '../transport/transport.constants.js';
 import { noAnswerException, operatorsReport } from '../transport/operators-report.js';
+import { requestOperator } from '../transport/operator-request.js';
 import { toHttpException } from '../transport/transport-errors.js';
 import type { CreateTripBodyDto } from './dto/create-trip-body.dto.js';
 import { TripStatus, type StopState, type TripDto, type TripStopDto } from './dto/trip-response.dto.js';
@@ -244,12 +245,10 @@ export class TripsService implements OnModuleDestroy {
   }
 
   private step(driver: VerifiedDriver, operatorId: string, action: TripAction, data: unknown, requestId: string): Promise<TripPartDto> {
-    if (!this.client.presence.isLive(operatorId)) return Promise.reject(new ServiceUnavailableException(`Operator ${operatorId} is not online`));
-    return this.client.request<TripPartDto>(Topics.tripCommand(operatorId, action), data, {
+    return requestOperator<TripPartDto>(this.client, operatorId, Topics.tripCommand(operatorId, action), data, {
       timeoutMs: this.timeoutMs,
       requestId,
       qos: 1,
-      operatorId,
       accessToken: driver.token,
     });
   }
@@ -402,9 +401,9 @@ function tripStatus(stops: TripStopDto[]): TripStatus {
   return TripStatus.Failed;
 }
 
+/** A step's failure as an HTTP error (requestOperator already maps transport and wire errors). */
 function asHttpException(error: unknown): HttpException {
-  const mapped = toHttpException(error);
-  return mapped instanceof HttpException ? mapped : new ServiceUnavailableException((mapped as Error)?.message ?? 'The operator failed');
+  return error instanceof HttpException ? error : new ServiceUnavailableException((error as Error)?.message ?? 'The operator failed');
 }
 
 function conflictOf(error: HttpException): unknown {
