@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -12,17 +12,14 @@ import {
   IsNumber,
   IsObject,
   IsOptional,
-  IsString,
   IsUUID,
-  Length,
   Matches,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { ConnectorType } from '../enums/ocpi.enums.js';
-import { TOPIC_SAFE, TOPIC_SAFE_MESSAGE } from '../mqtt/topics.js';
-import { ReservationDto, RFC3339, RFC3339_MESSAGE } from './reservation.dto.js';
+import { CreateReservationDto, ReservationDto, RFC3339, RFC3339_MESSAGE } from './reservation.dto.js';
 
 /** Most stops one trip may book. */
 export const MAX_TRIP_STOPS = 20;
@@ -205,28 +202,15 @@ export class TripPlanDto {
   created_at!: string;
 }
 
-/** One stop to hold at an operator: the EVSE and the window of the plan's stop of that number. */
-export class TripStopHoldDto {
+/**
+ * One stop to hold at an operator: the EVSE (with the rules of a booking's) and the window of the
+ * plan's stop of that number.
+ */
+export class TripStopHoldDto extends PickType(CreateReservationDto, ['station_id', 'evse_uid', 'connector_id'] as const) {
   @IsInt()
   @Min(0)
   @Max(MAX_TRIP_STOPS - 1)
   stop!: number;
-
-  @IsString()
-  @Length(1, 36)
-  @Matches(TOPIC_SAFE, { message: `station_id ${TOPIC_SAFE_MESSAGE}` })
-  station_id!: string;
-
-  @IsString()
-  @Length(1, 36)
-  @Matches(TOPIC_SAFE, { message: `evse_uid ${TOPIC_SAFE_MESSAGE}` })
-  evse_uid!: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 36)
-  @Matches(TOPIC_SAFE, { message: `connector_id ${TOPIC_SAFE_MESSAGE}` })
-  connector_id?: string;
 
   @IsISO8601({ strict: true })
   @Matches(RFC3339, { message: `starts_at ${RFC3339_MESSAGE}` })
@@ -247,12 +231,7 @@ export class TripIdDto {
  * Hold an operator's stops of a trip as PENDING until `hold_seconds` pass: all of them or none.
  * Sending it again returns the same holds (each stop's reservation id is fixed by trip and stop).
  */
-export class TripHoldCommandDto extends TripIdDto {
-  @IsString()
-  @Length(1, 64)
-  @Matches(TOPIC_SAFE, { message: `token ${TOPIC_SAFE_MESSAGE}` })
-  token!: string;
-
+export class TripHoldCommandDto extends IntersectionType(TripIdDto, PickType(CreateReservationDto, ['token'] as const)) {
   @IsInt()
   @Min(1)
   @Max(MAX_TRIP_HOLD_SECONDS)

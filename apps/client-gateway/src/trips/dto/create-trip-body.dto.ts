@@ -1,13 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { GeoPointDto, RFC3339, RFC3339_MESSAGE, TOPIC_SAFE, TOPIC_SAFE_MESSAGE, TripVehicleDto } from '@app/shared';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { CreateReservationDto, GeoPointDto, RFC3339, RFC3339_MESSAGE, TripVehicleDto } from '@app/shared';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO8601, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsISO8601, IsNumber, IsObject, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 /** Most waypoints a trip may pass through. */
 export const MAX_WAYPOINTS = 10;
 
-/** POST /viagens: where from and to, when, in which vehicle, and the driver's preferences. */
-export class CreateTripBodyDto {
+/**
+ * POST /viagens: where from and to, when, in which vehicle, and the driver's preferences; `token`
+ * is the charging token every stop is booked with, as in `POST /reservas`.
+ */
+export class CreateTripBodyDto extends PickType(CreateReservationDto, ['token'] as const) {
   @ApiProperty({ type: GeoPointDto, example: { latitude: -12.9714, longitude: -38.5014 } })
   @IsObject()
   @ValidateNested()
@@ -41,13 +44,6 @@ export class CreateTripBodyDto {
   @ValidateNested()
   @Type(() => TripVehicleDto)
   vehicle!: TripVehicleDto;
-
-  /** The charging token every stop is booked with (as `token` of `POST /reservas`). */
-  @ApiProperty({ example: 'driver-4711' })
-  @IsString()
-  @Length(1, 64)
-  @Matches(TOPIC_SAFE, { message: `token ${TOPIC_SAFE_MESSAGE}` })
-  token!: string;
 
   /** How far from the route a station may be, in km (default 15). */
   @ApiPropertyOptional({ example: 15, minimum: 1, maximum: 50 })
