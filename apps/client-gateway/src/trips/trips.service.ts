@@ -53,6 +53,9 @@ const TRIP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** How one operator's step of a trip ended. */
 type StepResult = { operatorId: string; part: TripPartDto } | { operatorId: string; error: HttpException };
 
+/** Stop states that hold their window at the operator (held, or confirmed). */
+const HOLDING = new Set<StopState>([ReservationStatus.Pending, ReservationStatus.Reserved]);
+
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
@@ -99,7 +102,7 @@ export class TripsService implements OnModuleDestroy {
       };
       return this.step(driver, operatorId, TripAction.Hold, command, requestId);
     });
-    const heldAll = holds.every((result) => 'part' in result && result.part.reservations.every((r) => r.status === ReservationStatus.Pending || r.status === ReservationStatus.Reserved));
+    const heldAll = holds.every((result) => 'part' in result && result.part.reservations.every((r) => HOLDING.has(r.status)));
     if (!heldAll) return this.abort(driver, tripId, plan, holds, requestId);
 
     const confirms = await this.everyOperator([...byOperator.keys()], (operatorId) => {
@@ -218,18 +221,22 @@ export class TripsService implements OnModuleDestroy {
           }),
       ),
     );
-    const candidates: CandidateStation[] = [];
+    // Neighbouring circles overlap: a station found twice is read once.
+    const candidates = new Map<string, CandidateStation>();
     let answered = 0;
     for (const result of results) {
       for (const reply of result.replies) {
         const page = reply.error ? undefined : decodeStationPage(reply.raw);
         if (!page) continue;
         answered++;
-        for (const entry of page.entries) candidates.push({ operatorId: reply.operatorId, location: JSON.parse(entry.json.toString()) as LocationDto });
+        for (const entry of page.entries) {
+          const key = `${reply.operatorId}/${entry.id}`;
+          if (!candidates.has(key)) candidates.set(key, { operatorId: reply.operatorId, location: JSON.parse(entry.json.toString()) as LocationDto });
+        }
       }
     }
     if (answered === 0 && results.length > 0) throw noAnswerException(operatorsReport(results[0], new Set()), this.timeoutMs);
-    return candidates;
+    return [...candidates.values()];
   }
 
   /** Runs one step at each operator at once; each ends with its part or its error, never throws. */
@@ -272,7 +279,7 @@ export class TripsService implements OnModuleDestroy {
     }
     const reasons = results.flatMap((result): Array<{ operator_id: string; status: number; detail: string; conflict?: unknown }> => {
       if ('error' in result) return [{ operator_id: result.operatorId, status: result.error.getStatus(), detail: result.error.message, conflict: conflictOf(result.error) }];
-      const lost = result.part.reservations.filter((r) => r.status !== ReservationStatus.Pending && r.status !== ReservationStatus.Reserved);
+      const lost = result.part.reservations.filter((r) => !HOLDING.has(r.status));
       return lost.length > 0 ? [{ operator_id: result.operatorId, status: 409, detail: `Stops ${lost.map((r) => r.trip_stop).join(', ')} are ${lost.map((r) => r.status).join(', ')}` }] : [];
     });
     const releasedBy = new Map(released.map((result) => [result.operatorId, result]));
@@ -285,7 +292,7 @@ export class TripsService implements OnModuleDestroy {
     });
     const trip = this.view(tripId, plan, known);
     this.logger.log(`Trip ${tripId} not booked: ${reasons.map((reason) => `${reason.operator_id} ${reason.status}`).join(', ')}`);
-    const unreleased = trip.stops.filter((stop) => stop.status === ReservationStatus.Pending || stop.status === ReservationStatus.Reserved || stop.status === 'UNKNOWN');
+    const unreleased = trip.stops.filter((stop) => HOLDING.has(stop.status) || stop.status === 'UNKNOWN');
     const outcome =
       unreleased.length === 0
         ? 'nothing is reserved'
